@@ -1,0 +1,131 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"motcua/domain"
+)
+
+// maxJSONBody bounds every JSON request body.
+const maxJSONBody = 1 << 20
+
+// body returns the request body, at most limit bytes; a longer one is EINVALID naming "body".
+func body(c *fiber.Ctx, limit int64) ([]byte, error) {
+	var r io.Reader
+	if stream := c.Context().RequestBodyStream(); stream != nil {
+		r = stream
+	} else {
+		r = bytes.NewReader(c.Body())
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, domain.Invalid("body", "could not be read")
+	}
+	if int64(len(b)) > limit {
+		// The rest of the body is still on the connection: close it rather than read it.
+		c.Context().SetConnectionClose()
+		return nil, domain.Invalid("body", fmt.Sprintf("is larger than %d bytes", limit))
+	}
+	return b, nil
+}
+
+// decode reads a JSON body into v strictly: unknown fields, wrong types, trailing data and
+// invalid UTF-8 are EINVALID naming the field. An empty body is allowed when optional.
+func decode(c *fiber.Ctx, v any, optional bool) error {
+	b, err := body(c, maxJSONBody)
+	if err != nil {
+		return err
+	}
+	return decodeBytes(c, b, v, optional)
+}
+
+// decodeBytes is decode for a body already read.
+func decodeBytes(c *fiber.Ctx, b []byte, v any, optional bool) error {
+	if len(bytes.TrimSpace(b)) == 0 {
+		if optional {
+			return nil
+		}
+		return domain.Invalid("body", "a JSON object is required")
+	}
+	if !utf8.Valid(b) {
+		return domain.Invalid("body", "is not valid UTF-8")
+	}
+	if ct := string(c.Request().Header.ContentType()); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return domain.Invalid("body", "Content-Type must be application/json")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return domain.Invalid("body", "holds data after the JSON value")
+	}
+	return nil
+}
+
+// jsonError names the field of a decoding error.
+func jsonError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	var de *domain.Error
+	switch {
+	case errors.As(err, &de):
+		return de
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "body"
+		}
+		return domain.Invalid(field, "must be "+jsonType(typeErr.Type.Kind().String()))
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return domain.Invalid("body", "is not well-formed JSON")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return domain.Invalid(field, "is not a known field")
+	}
+	// Errors from UnmarshalText/UnmarshalJSON of a field (dates, times) carry no field name.
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	return domain.Invalid("body", msg)
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "an array"
+	case "map", "struct", "ptr":
+		return "an object"
+	}
+	return "a number"
+}
+
+// indexed names an element of a list field, e.g. holidays[2].
+func indexed(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+
+// parseTime parses an RFC 3339 time given in field; EINVALID naming it otherwise.
+func parseTime(field, s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, domain.Invalid(field, "must be an RFC 3339 time, e.g. 2024-12-12T10:05:00+07:00")
+	}
+	if t.Year() < 2000 || t.Year() > 2100 {
+		return time.Time{}, domain.Invalid(field, "is out of range")
+	}
+	return t, nil
+}

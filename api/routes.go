@@ -1,0 +1,49 @@
+package api
+
+import (
+	"motcua/domain"
+)
+
+func (s *Server) routes() {
+	app := s.app
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", s.metrics.handler())
+
+	v1 := app.Group("/api/v1")
+	v1.Post("/auth/login", s.loginLimiter(), s.login)
+
+	var (
+		admin     = require(domain.RoleAdmin)
+		reception = require(domain.RoleAdmin, domain.RoleReception)
+		staff     = require(domain.RoleAdmin, domain.RoleReception, domain.RoleSpecialist)
+	)
+	authed := v1.Group("", s.authenticate)
+	authed.Post("/users", admin, s.createUser)
+	authed.Post("/agencies", admin, s.createAgency)
+	authed.Get("/agencies", s.listAgencies)
+	authed.Get("/agencies/:code", s.getAgency)
+
+	authed.Put("/calendar/:year", admin, s.putCalendar)
+	authed.Get("/calendar/:year", s.getCalendar)
+
+	authed.Post("/procedures", admin, s.createProcedure)
+	authed.Put("/procedures/:code", admin, s.putProcedure)
+	authed.Get("/procedures", s.listProcedures)
+	authed.Get("/procedures/:code", s.getProcedure)
+
+	authed.Post("/dossiers", reception, s.createDossier)
+	authed.Get("/dossiers", staff, s.listDossiers)
+	authed.Get("/dossiers/:code", staff, s.getDossier)
+	authed.Get("/dossiers/:code/deadline", staff, s.dossierDeadline)
+	authed.Post("/dossiers/:code/actions/:action", s.dossierAction)
+
+	authed.Post("/imports/dossiers", admin, s.importDossiers)
+
+	authed.Post("/feedback", reception, s.createFeedback)
+	authed.Post("/feedback/:id/resolve", reception, s.resolveFeedback)
+	authed.Get("/feedback", staff, s.listFeedback)
+
+	s.publicRoutes(app, v1, authed)
+	s.reportRoutes(authed)
+}

@@ -1,0 +1,141 @@
+// Package api is the HTTP face of the service: Fiber routes, handlers, middleware, the
+// problem+json error handler, the OpenAPI description and the small HTML pages.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"motcua/domain"
+	"motcua/qr"
+	"motcua/store"
+)
+
+// Config holds what the HTTP layer needs; cmd fills it from the environment.
+type Config struct {
+	PublicURL       string // base of lookup URLs
+	WorkHours       domain.WorkHours
+	SupplementClock domain.SupplementClock
+	Secret          []byte       // signs login and lookup tokens (at least 32 bytes)
+	Version         string       // reported by /healthz
+	Logger          *slog.Logger // nil = slog.Default()
+	TokenTTL        time.Duration
+	Now             func() time.Time // nil = time.Now; tests move the clock
+}
+
+// Server is the HTTP application over a store.
+type Server struct {
+	app         *fiber.App
+	store       *store.Store
+	cfg         Config
+	log         *slog.Logger
+	metrics     *metrics
+	now         func() time.Time
+	tokens      *tokenSigner
+	lookup      *qr.Signer
+	rulesCache  rulesCache
+	readyChecks []func(*fiber.Ctx) (string, any)
+}
+
+// New builds the application with every route.
+func New(st *store.Store, cfg Config) *Server {
+	s := &Server{store: st, cfg: cfg, log: cfg.Logger, now: cfg.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.cfg.TokenTTL == 0 {
+		s.cfg.TokenTTL = 12 * time.Hour
+	}
+	s.tokens = newTokenSigner(cfg.Secret)
+	lookup, err := qr.NewSigner(cfg.Secret)
+	if err != nil {
+		panic("api.New: " + err.Error()) // cmd validates the secret's length first
+	}
+	s.lookup = lookup
+	if s.cfg.WorkHours == nil {
+		s.cfg.WorkHours = domain.DefaultWorkHours
+	}
+	if s.cfg.SupplementClock == "" {
+		s.cfg.SupplementClock = domain.SupplementRestart
+	}
+	s.readyChecks = append(s.readyChecks, s.calendarReady)
+	s.metrics = newMetrics()
+	s.app = fiber.New(fiber.Config{
+		AppName:               "motcua",
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		Immutable:             true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          120 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		StreamRequestBody:     true,
+		BodyLimit:             4 << 20,
+		ReadBufferSize:        16 << 10,
+	})
+	s.app.Use(requestid.New(), s.logRequests, recover.New(recover.Config{EnableStackTrace: true,
+		StackTraceHandler: func(c *fiber.Ctx, e any) {
+			s.log.Error("panic", append(logAttrs(c), "panic", e)...)
+		}}), securityHeaders)
+	s.routes()
+	return s
+}
+
+// App returns the Fiber application (tests call App().Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on addr until Shutdown.
+func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
+
+// Shutdown stops accepting requests and waits up to timeout for those under way.
+func (s *Server) Shutdown(timeout time.Duration) error { return s.app.ShutdownWithTimeout(timeout) }
+
+// logRequests logs one line per request, without query strings or anything personal.
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		if herr := s.app.ErrorHandler(c, err); herr != nil {
+			return herr
+		}
+		status = c.Response().StatusCode()
+	}
+	d := time.Since(start)
+	s.metrics.observe(c.Method(), routePath(c), status, d)
+	s.log.LogAttrs(context.Background(), slog.LevelInfo, "request",
+		slog.String("request_id", requestID(c)), slog.String("method", c.Method()),
+		slog.String("route", routePath(c)), slog.Int("status", status), slog.Duration("duration", d))
+	return nil
+}
+
+// securityHeaders sets the headers every answer carries.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'")
+	return c.Next()
+}
+
+func requestID(c *fiber.Ctx) string {
+	if v, ok := c.Locals("requestid").(string); ok {
+		return v
+	}
+	return ""
+}
+
+// routePath is the matched route pattern ("/api/v1/dossiers/:code"), never the raw path.
+func routePath(c *fiber.Ctx) string {
+	if r := c.Route(); r != nil && r.Path != "/" {
+		return r.Path
+	}
+	return "unmatched"
+}

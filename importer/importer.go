@@ -1,0 +1,191 @@
+// Package importer reads the dossier CSV of API.md's bulk import and stores it, all rows or
+// none. The HTTP endpoint and the `motcua import dossiers` command both use it.
+package importer
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/csv"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"motcua/domain"
+	"motcua/store"
+)
+
+// MaxReported bounds how many bad rows an answer lists.
+const MaxReported = 1000
+
+func init() {
+	// Event details hold these types; gob must know them to spool rows to disk.
+	for _, v := range []any{time.Time{}, domain.Channel(""), domain.Outcome(""), domain.Timeliness(""), true, ""} {
+		gob.Register(v)
+	}
+}
+
+// Options say who imports and where.
+type Options struct {
+	Actor string
+	Scope string // agency path prefix the actor may import into ("" = all)
+	Now   time.Time
+}
+
+// Run validates every row of r (the CSV with a header row), then stores them all in one
+// transaction. Bad rows give EUNPROCESSABLE listing each (line, field, message) and store
+// nothing; a malformed file is EINVALID. Valid rows are spooled to a temporary file between
+// the two passes, so memory stays flat however long the file is.
+func Run(ctx context.Context, st *store.Store, rules domain.Rules, r io.Reader, o Options) (store.ImportResult, error) {
+	cat, err := loadCatalogue(ctx, st)
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	spool, err := os.CreateTemp("", "motcua-import-*.gob")
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+
+	if err := validate(r, spool, cat, rules, o); err != nil {
+		return store.ImportResult{}, err
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return store.ImportResult{}, err
+	}
+	dec := gob.NewDecoder(spool)
+	return st.ImportDossiers(ctx, func() (store.ImportItem, error) {
+		var it store.ImportItem
+		if err := dec.Decode(&it); err != nil {
+			return it, err
+		}
+		return it, nil
+	})
+}
+
+func validate(r io.Reader, spool io.Writer, cat *catalogue, rules domain.Rules, o Options) error {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err == io.EOF {
+		return domain.Invalid("body", "the CSV is empty; a header row is required")
+	} else if err != nil {
+		return domain.Invalid("body", "is not CSV: "+err.Error())
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	if strings.Join(header, ",") != strings.Join(domain.ImportColumns, ",") {
+		return &domain.Error{Code: domain.EINVALID, Message: "The header row must be: " + strings.Join(domain.ImportColumns, ","),
+			Fields: []domain.FieldError{{Line: 1, Field: "header", Message: "unexpected columns"}}}
+	}
+	enc := gob.NewEncoder(spool)
+	var bad []domain.FieldError
+	seen := map[string]int{}
+	rows := 0
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		var perr *csv.ParseError
+		if errors.As(err, &perr) {
+			bad = append(bad, domain.FieldError{Line: perr.Line, Field: "row", Message: perr.Err.Error()})
+			if len(bad) >= MaxReported {
+				break
+			}
+			continue
+		} else if err != nil {
+			return domain.Invalid("body", "could not be read")
+		}
+		rows++
+		if len(rec) != len(domain.ImportColumns) {
+			bad = append(bad, domain.FieldError{Line: line, Field: "row", Message: fmt.Sprintf("has %d columns, want %d", len(rec), len(domain.ImportColumns))})
+			continue
+		}
+		item, errs := rules.ImportRow(line, rec, cat, o.Actor, o.Now)
+		if item != nil && o.Scope != "" && !strings.HasPrefix(item.Dossier.AgencyPath, o.Scope) {
+			item, errs = nil, append(errs, domain.FieldError{Line: line, Field: "agency_code", Message: "is outside your scope"})
+		}
+		if item != nil && item.Dossier.Code != "" {
+			if first, dup := seen[item.Dossier.Code]; dup {
+				item, errs = nil, append(errs, domain.FieldError{Line: line, Field: "code", Message: fmt.Sprintf("repeats line %d", first)})
+			} else {
+				seen[item.Dossier.Code] = line
+			}
+		}
+		if item == nil {
+			bad = append(bad, errs...)
+			if len(bad) >= MaxReported {
+				bad = bad[:MaxReported]
+				break
+			}
+			continue
+		}
+		item.Dossier.LookupID = newLookupID()
+		if err := enc.Encode(store.ImportItem{Line: line, ImportedDossier: item}); err != nil {
+			return err
+		}
+	}
+	if len(bad) > 0 {
+		return &domain.Error{Code: domain.EUNPROCESSABLE, Message: "Some rows are invalid; nothing was imported.", Fields: bad}
+	}
+	if rows == 0 {
+		return domain.Invalid("body", "the CSV has no rows")
+	}
+	return nil
+}
+
+func newLookupID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// catalogue holds the agencies and every procedure version, for row lookups.
+type catalogue struct {
+	agencies   map[string]*domain.Agency
+	procedures map[string][]*domain.Procedure // by code, versions by effective date
+}
+
+func loadCatalogue(ctx context.Context, st *store.Store) (*catalogue, error) {
+	agencies, err := st.ListAgencies(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	versions, err := st.ProcedureVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &catalogue{agencies: map[string]*domain.Agency{}, procedures: map[string][]*domain.Procedure{}}
+	for _, a := range agencies {
+		c.agencies[a.Code] = a
+	}
+	for _, p := range versions {
+		c.procedures[p.Code] = append(c.procedures[p.Code], p)
+	}
+	for _, vs := range c.procedures {
+		sort.Slice(vs, func(i, j int) bool { return vs[i].EffectiveOn.Before(vs[j].EffectiveOn) })
+	}
+	return c, nil
+}
+
+func (c *catalogue) Agency(code string) *domain.Agency { return c.agencies[code] }
+
+func (c *catalogue) Procedure(code string, day domain.Date) *domain.Procedure {
+	var found *domain.Procedure
+	for _, p := range c.procedures[code] {
+		if !p.EffectiveOn.After(day) {
+			found = p
+		}
+	}
+	return found
+}

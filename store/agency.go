@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"motcua/domain"
+)
+
+type agencyRow struct {
+	Code       string `gorm:"primaryKey"`
+	Name       string
+	Level      string
+	ParentCode *string
+	Path       string
+	CreatedAt  time.Time
+}
+
+func (agencyRow) TableName() string { return "agencies" }
+
+func (r *agencyRow) domain() *domain.Agency {
+	a := &domain.Agency{Code: r.Code, Name: r.Name, Level: domain.Level(r.Level), Path: r.Path, CreatedAt: r.CreatedAt}
+	if r.ParentCode != nil {
+		a.ParentCode = *r.ParentCode
+	}
+	return a
+}
+
+// CreateAgency stores a new agency under its parent; ENOTFOUND for an unknown parent, ECONFLICT for a taken code.
+func (s *Store) CreateAgency(ctx context.Context, a *domain.Agency) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	row := agencyRow{Code: a.Code, Name: a.Name, Level: string(a.Level), CreatedAt: utc(s.now())}
+	parentPath := ""
+	if a.ParentCode != "" {
+		parent, err := s.FindAgency(ctx, a.ParentCode)
+		if err != nil {
+			if domain.ErrorCode(err) == domain.ENOTFOUND {
+				return domain.Invalid("parent_code", "no such agency")
+			}
+			return err
+		}
+		parentPath = parent.Path
+		row.ParentCode = &a.ParentCode
+	}
+	row.Path = domain.ChildPath(parentPath, a.Code)
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		err = translate(err)
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			return domain.Errorf(domain.ECONFLICT, "agency %s exists already", a.Code)
+		}
+		return err
+	}
+	*a = *row.domain()
+	return nil
+}
+
+// FindAgency returns the agency with code; ENOTFOUND when there is none.
+func (s *Store) FindAgency(ctx context.Context, code string) (*domain.Agency, error) {
+	var row agencyRow
+	if err := s.db.WithContext(ctx).Where("code = ?", code).Take(&row).Error; err != nil {
+		err = translate(err)
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return nil, domain.Errorf(domain.ENOTFOUND, "agency %s not found", code)
+		}
+		return nil, err
+	}
+	return row.domain(), nil
+}
+
+// ListAgencies returns the agencies whose path starts with scope ("" = all), ordered by path.
+func (s *Store) ListAgencies(ctx context.Context, scope string) ([]*domain.Agency, error) {
+	var rows []agencyRow
+	q := s.db.WithContext(ctx).Order("path")
+	if scope != "" {
+		q = q.Where("path LIKE ?", likePrefix(scope))
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.Agency, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// likePrefix returns a LIKE pattern matching strings that start with p. Paths hold
+// only digits, capitals, dots and slashes, so no escaping is needed; anything else is refused.
+func likePrefix(p string) string {
+	for _, r := range p {
+		if r == '%' || r == '_' || r == '\\' {
+			return "\x00" // matches nothing
+		}
+	}
+	return p + "%"
+}

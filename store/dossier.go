@@ -1,0 +1,395 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"motcua/domain"
+)
+
+type dossierRow struct {
+	ID                int64 `gorm:"primaryKey"`
+	Code              string
+	LookupID          string
+	AgencyCode        string
+	AgencyPath        string
+	AgencyLevel       string
+	ProcedureCode     string
+	ProcedureName     string
+	Field             string
+	TimeLimitDays     int
+	TimeLimitHours    int
+	Channel           string
+	ReturnChannel     string
+	ApplicantName     string
+	ApplicantNameNorm string
+	ApplicantIDNumber string
+	ApplicantPhone    string
+	ApplicantEmail    string
+	ApplicantAddress  string
+	Note              string
+	Digitized         bool
+	ResultDigitized   bool
+	Status            string
+	ReceivedAt        time.Time
+	ClockStart        time.Time
+	DueAt             time.Time
+	AppointmentAt     time.Time
+	ClockStopped      bool
+	ResolvedAt        *time.Time
+	Outcome           *string
+	Timeliness        *string
+	ReturnedAt        *time.Time
+	ReturnedChannel   *string
+	WithdrawnAt       *time.Time
+	ApologizedAt      *time.Time
+	ApologyLate       bool
+	Version           int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+func (dossierRow) TableName() string { return "dossiers" }
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func inLoc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.In(domain.Location)
+	return &v
+}
+
+func dossierToRow(d *domain.Dossier) dossierRow {
+	return dossierRow{ID: d.ID, Code: d.Code, LookupID: d.LookupID, AgencyCode: d.AgencyCode, AgencyPath: d.AgencyPath,
+		AgencyLevel: string(d.AgencyLevel), ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, Field: d.Field,
+		TimeLimitDays: d.TimeLimit.Days, TimeLimitHours: d.TimeLimit.Hours, Channel: string(d.Channel),
+		ReturnChannel: string(d.ReturnChannel), ApplicantName: d.Applicant.Name, ApplicantNameNorm: domain.FoldText(d.Applicant.Name),
+		ApplicantIDNumber: d.Applicant.IDNumber, ApplicantPhone: d.Applicant.Phone, ApplicantEmail: d.Applicant.Email,
+		ApplicantAddress: d.Applicant.Address, Note: d.Note, Digitized: d.Digitized, ResultDigitized: d.ResultDigitized,
+		Status: string(d.Status), ReceivedAt: utc(d.ReceivedAt), ClockStart: utc(d.ClockStart), DueAt: utc(d.DueAt),
+		AppointmentAt: utc(d.AppointmentAt), ClockStopped: d.ClockStopped, ResolvedAt: utcPtr(d.ResolvedAt),
+		Outcome: optString(string(d.Outcome)), Timeliness: optString(string(d.Timeliness)), ReturnedAt: utcPtr(d.ReturnedAt),
+		ReturnedChannel: optString(string(d.ReturnedChannel)), WithdrawnAt: utcPtr(d.WithdrawnAt),
+		ApologizedAt: utcPtr(d.ApologizedAt), ApologyLate: d.ApologyLate, Version: d.Version,
+		CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt)}
+}
+
+func (r *dossierRow) domain() *domain.Dossier {
+	loc := domain.Location
+	return &domain.Dossier{ID: r.ID, Code: r.Code, LookupID: r.LookupID, AgencyCode: r.AgencyCode, AgencyPath: r.AgencyPath,
+		AgencyLevel: domain.Level(r.AgencyLevel), ProcedureCode: r.ProcedureCode, ProcedureName: r.ProcedureName, Field: r.Field,
+		TimeLimit: domain.TimeLimit{Days: r.TimeLimitDays, Hours: r.TimeLimitHours}, Channel: domain.Channel(r.Channel),
+		ReturnChannel: domain.Channel(r.ReturnChannel),
+		Applicant: domain.Applicant{Name: r.ApplicantName, IDNumber: r.ApplicantIDNumber, Phone: r.ApplicantPhone,
+			Email: r.ApplicantEmail, Address: r.ApplicantAddress},
+		Note: r.Note, Digitized: r.Digitized, ResultDigitized: r.ResultDigitized, Status: domain.Status(r.Status),
+		ReceivedAt: r.ReceivedAt.In(loc), ClockStart: r.ClockStart.In(loc), DueAt: r.DueAt.In(loc),
+		AppointmentAt: r.AppointmentAt.In(loc), ClockStopped: r.ClockStopped, ResolvedAt: inLoc(r.ResolvedAt),
+		Outcome: domain.Outcome(deref(r.Outcome)), Timeliness: domain.Timeliness(deref(r.Timeliness)),
+		ReturnedAt: inLoc(r.ReturnedAt), ReturnedChannel: domain.Channel(deref(r.ReturnedChannel)),
+		WithdrawnAt: inLoc(r.WithdrawnAt), ApologizedAt: inLoc(r.ApologizedAt), ApologyLate: r.ApologyLate,
+		Version: r.Version, CreatedAt: r.CreatedAt.In(loc), UpdatedAt: r.UpdatedAt.In(loc)}
+}
+
+type eventRow struct {
+	DossierID  int64 `gorm:"primaryKey"`
+	Seq        int   `gorm:"primaryKey"`
+	At         time.Time
+	Action     string
+	FromStatus string
+	ToStatus   string
+	Actor      string
+	Note       string
+	Details    string
+	RecordedAt time.Time
+}
+
+func (eventRow) TableName() string { return "dossier_events" }
+
+func eventToRow(dossierID int64, e *domain.Event, now time.Time) eventRow {
+	details := "{}"
+	if len(e.Details) > 0 {
+		b, _ := json.Marshal(e.Details)
+		details = string(b)
+	}
+	return eventRow{DossierID: dossierID, Seq: e.Seq, At: utc(e.At), Action: string(e.Action), FromStatus: string(e.FromStatus),
+		ToStatus: string(e.ToStatus), Actor: e.Actor, Note: e.Note, Details: details, RecordedAt: utc(now)}
+}
+
+func (r *eventRow) domain() domain.Event {
+	e := domain.Event{Seq: r.Seq, At: r.At.In(domain.Location), Action: domain.Action(r.Action), FromStatus: domain.Status(r.FromStatus),
+		ToStatus: domain.Status(r.ToStatus), Actor: r.Actor, Note: r.Note}
+	if r.Details != "" && r.Details != "{}" {
+		json.Unmarshal([]byte(r.Details), &e.Details)
+	}
+	return e
+}
+
+// nextSequence returns the next number of the agency's daily dossier sequence. The upsert
+// takes the row lock, so concurrent intakes at one agency on one day get distinct numbers.
+func nextSequence(tx *gorm.DB, agencyCode string, day domain.Date) (int, error) {
+	var last int
+	err := tx.Raw(`INSERT INTO dossier_sequences (agency_code, day, last) VALUES (?, ?, 1)
+		ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last`,
+		agencyCode, day.String()).Scan(&last).Error
+	return last, err
+}
+
+// bumpSequence makes sure the daily sequence is past seq (a code given by an import).
+func bumpSequence(tx *gorm.DB, agencyCode string, day domain.Date, seq int) error {
+	return tx.Exec(`INSERT INTO dossier_sequences (agency_code, day, last) VALUES (?, ?, ?)
+		ON CONFLICT (agency_code, day) DO UPDATE SET last = CASE WHEN dossier_sequences.last < ? THEN ? ELSE dossier_sequences.last END`,
+		agencyCode, day.String(), seq, seq, seq).Error
+}
+
+// CreateDossier stores a new dossier and its intake event in one transaction. When d.Code is
+// empty it is generated from the agency's daily sequence; otherwise it must be unused (ECONFLICT).
+func (s *Store) CreateDossier(ctx context.Context, d *domain.Dossier, intake *domain.Event) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.createDossier(tx, d, intake)
+	})
+	if err = translate(err); domain.ErrorCode(err) == domain.ECONFLICT {
+		return domain.Errorf(domain.ECONFLICT, "dossier %s exists already", d.Code)
+	}
+	return err
+}
+
+func (s *Store) createDossier(tx *gorm.DB, d *domain.Dossier, intake *domain.Event) error {
+	now := s.now()
+	day := domain.DateOf(d.ReceivedAt)
+	if d.Code == "" {
+		seq, err := nextSequence(tx, d.AgencyCode, day)
+		if err != nil {
+			return err
+		}
+		d.Code = domain.FormatCode(d.AgencyCode, day, seq)
+	} else if agency, cday, seq, err := domain.ParseCode(d.Code); err == nil && agency == d.AgencyCode && cday == day {
+		if err := bumpSequence(tx, d.AgencyCode, day, seq); err != nil {
+			return err
+		}
+	}
+	d.CreatedAt, d.UpdatedAt = now, now
+	row := dossierToRow(d)
+	row.ID = 0
+	if err := tx.Create(&row).Error; err != nil {
+		return err
+	}
+	d.ID = row.ID
+	ev := eventToRow(d.ID, intake, now)
+	return tx.Create(&ev).Error
+}
+
+// FindDossierByCode returns the dossier; ENOTFOUND when there is none.
+func (s *Store) FindDossierByCode(ctx context.Context, code string) (*domain.Dossier, error) {
+	return s.findDossier(ctx, "code = ?", code)
+}
+
+// FindDossierByLookupID returns the dossier whose lookup token carries id; ENOTFOUND when none.
+func (s *Store) FindDossierByLookupID(ctx context.Context, id string) (*domain.Dossier, error) {
+	return s.findDossier(ctx, "lookup_id = ?", id)
+}
+
+func (s *Store) findDossier(ctx context.Context, where string, arg any) (*domain.Dossier, error) {
+	var row dossierRow
+	if err := s.db.WithContext(ctx).Where(where, arg).Take(&row).Error; err != nil {
+		err = translate(err)
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return nil, domain.Errorf(domain.ENOTFOUND, "dossier not found")
+		}
+		return nil, err
+	}
+	return row.domain(), nil
+}
+
+// DossierEvents returns the history of the dossier with id, oldest first.
+func (s *Store) DossierEvents(ctx context.Context, id int64) ([]domain.Event, error) {
+	return s.events(s.db.WithContext(ctx), id)
+}
+
+func (s *Store) events(tx *gorm.DB, id int64) ([]domain.Event, error) {
+	var rows []eventRow
+	if err := tx.Where("dossier_id = ?", id).Order("seq").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]domain.Event, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// UpdateDossier reads the dossier with code and its history under a row lock, lets fn change
+// it and name the event to append, and saves both in one transaction. fn returning an error
+// (or a nil event) changes nothing. ENOTFOUND for an unknown code.
+func (s *Store) UpdateDossier(ctx context.Context, code string, fn func(d *domain.Dossier, history []domain.Event) (*domain.Event, error)) (*domain.Dossier, error) {
+	var out *domain.Dossier
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var row dossierRow
+		q := tx.Where("code = ?", code)
+		if s.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		if err := q.Take(&row).Error; err != nil {
+			if err := translate(err); domain.ErrorCode(err) == domain.ENOTFOUND {
+				return domain.Errorf(domain.ENOTFOUND, "dossier not found")
+			}
+			return err
+		}
+		d := row.domain()
+		history, err := s.events(tx, d.ID)
+		if err != nil {
+			return err
+		}
+		oldVersion := d.Version
+		ev, err := fn(d, history)
+		if err != nil || ev == nil {
+			return err
+		}
+		now := s.now()
+		d.UpdatedAt = now
+		d.Version = oldVersion + 1
+		next := dossierToRow(d)
+		res := tx.Model(&dossierRow{}).Where("id = ? AND version = ?", d.ID, oldVersion).Select("*").Omit("id", "created_at").Updates(&next)
+		if res.Error != nil {
+			return res.Error
+		} else if res.RowsAffected != 1 {
+			return domain.Errorf(domain.ECONFLICT, "the dossier changed meanwhile; try again")
+		}
+		ev.Seq = len(history) + 1
+		evRow := eventToRow(d.ID, ev, now)
+		if err := tx.Create(&evRow).Error; err != nil {
+			return err
+		}
+		out = d
+		return nil
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}
+
+// DossierFilter narrows ListDossiers; zero fields do not filter.
+type DossierFilter struct {
+	Scope         string // agency path prefix the caller may see
+	AgencyCode    string
+	Status        domain.Status
+	ProcedureCode string
+	Field         string
+	Channel       domain.Channel
+	Overdue       bool
+	ReceivedFrom  *time.Time
+	ReceivedTo    *time.Time // exclusive
+	Query         string
+	Now           time.Time
+	Limit         int
+	Cursor        string
+}
+
+// ListDossiers returns a page of dossiers, newest first, and the cursor of the next page ("" at the end).
+func (s *Store) ListDossiers(ctx context.Context, f DossierFilter) ([]*domain.Dossier, string, error) {
+	q := s.db.WithContext(ctx).Model(&dossierRow{})
+	if f.Scope != "" {
+		q = q.Where("agency_path LIKE ?", likePrefix(f.Scope))
+	}
+	if f.AgencyCode != "" {
+		q = q.Where("agency_code = ?", f.AgencyCode)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", string(f.Status))
+	}
+	if f.ProcedureCode != "" {
+		q = q.Where("procedure_code = ?", f.ProcedureCode)
+	}
+	if f.Field != "" {
+		q = q.Where("field = ?", f.Field)
+	}
+	if f.Channel != "" {
+		q = q.Where("channel = ?", string(f.Channel))
+	}
+	if f.Overdue {
+		q = q.Where("status IN ? AND clock_stopped = ? AND due_at < ?", openStatuses(), false, utc(f.Now))
+	}
+	if f.ReceivedFrom != nil {
+		q = q.Where("received_at >= ?", utc(*f.ReceivedFrom))
+	}
+	if f.ReceivedTo != nil {
+		q = q.Where("received_at < ?", utc(*f.ReceivedTo))
+	}
+	if f.Query != "" {
+		folded := domain.FoldText(f.Query)
+		digits := strings.TrimLeft(f.Query, "+")
+		q = q.Where("code = ? OR applicant_name_norm LIKE ? OR applicant_name_norm LIKE ? OR applicant_phone = ? OR applicant_phone LIKE ?",
+			strings.ToUpper(strings.TrimSpace(f.Query)), escapeLike(folded)+"%", "% "+escapeLike(folded)+"%", f.Query, "%"+escapeLike(digits))
+	}
+	if f.Cursor != "" {
+		id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where("id < ?", id)
+	}
+	var rows []dossierRow
+	if err := q.Order("id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+		return nil, "", translate(err)
+	}
+	next := ""
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		next = encodeCursor(rows[len(rows)-1].ID)
+	}
+	out := make([]*domain.Dossier, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, next, nil
+}
+
+func openStatuses() []string {
+	out := make([]string, len(domain.OpenStatuses))
+	for i, s := range domain.OpenStatuses {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// escapeLike neutralises LIKE wildcards in user input (both databases accept ESCAPE-less
+// backslash here only on PostgreSQL, so wildcards are simply replaced by '?' which a folded name never holds).
+func escapeLike(s string) string {
+	return strings.NewReplacer("%", "?", "_", "?", "\\", "?").Replace(s)
+}
+
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("d" + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string) (int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil && len(b) > 1 && b[0] == 'd' {
+		if id, err := strconv.ParseInt(string(b[1:]), 10, 64); err == nil && id > 0 {
+			return id, nil
+		}
+	}
+	return 0, domain.Invalid("cursor", "is not a cursor from a previous page")
+}

@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+
+	"motcua/domain"
+)
+
+// translate maps database errors to domain errors: a unique violation is ECONFLICT,
+// a missing row ENOTFOUND, a lost connection EUNAVAILABLE; anything else is returned as is.
+func translate(err error) error {
+	var de *domain.Error
+	var pgErr *pgconn.PgError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &de):
+		return err
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return domain.Errorf(domain.ECONFLICT, "it exists already")
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return domain.Errorf(domain.ENOTFOUND, "not found")
+	case errors.As(err, &pgErr):
+		switch {
+		case pgErr.Code == "23505":
+			return domain.Errorf(domain.ECONFLICT, "it exists already")
+		case strings.HasPrefix(pgErr.Code, "08"), pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03":
+			return unavailable(err)
+		}
+		return err
+	case errors.Is(err, context.DeadlineExceeded):
+		return unavailable(err)
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) || strings.Contains(err.Error(), "connection refused") ||
+		strings.Contains(err.Error(), "failed to connect") || strings.Contains(err.Error(), "driver: bad connection") {
+		return unavailable(err)
+	}
+	return err
+}
+
+// unavailable wraps err as EUNAVAILABLE, keeping the cause for logs.
+func unavailable(err error) error {
+	return &unavailableError{cause: err}
+}
+
+type unavailableError struct{ cause error }
+
+func (e *unavailableError) Error() string { return "database unavailable: " + e.cause.Error() }
+func (e *unavailableError) Unwrap() []error {
+	return []error{e.cause, domain.Errorf(domain.EUNAVAILABLE, "The database is unavailable; try again shortly.")}
+}

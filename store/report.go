@@ -1,0 +1,279 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"motcua/domain"
+)
+
+// periodArgs are the bound parameters of every report query: the subtree's LIKE pattern
+// and the period's first moment and the moment after it, in UTC.
+func periodArgs(scopePath string, p domain.Period) map[string]any {
+	return map[string]any{"scope": likePrefix(scopePath), "start": utc(p.Start()), "end": utc(p.End())}
+}
+
+// fieldFiguresSQL counts, per field and agency level, the dossiers in scope of a period
+// (DOMAIN.md "Counting"). A dossier's closing time is when it was resolved or, failing
+// that, withdrawn; it is in scope when received before the end and not closed before the
+// start. Each in-scope dossier then falls in exactly one of: resolved in the period,
+// withdrawn in the period, pending at the end; and in exactly one of carried over and new.
+// New dossiers whose channel is neither online nor postal count as direct; a resolved
+// dossier without a stored timeliness is late when resolved after its due time, else on time.
+const fieldFiguresSQL = `
+SELECT field, agency_level,
+	COUNT(*),
+	SUM(CASE WHEN received_at < @start THEN 1 ELSE 0 END),
+	SUM(CASE WHEN received_at >= @start AND channel = 'online' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN received_at >= @start AND channel = 'postal' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN received_at >= @start AND channel NOT IN ('online', 'postal') THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at < @end AND timeliness = 'early' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at < @end AND (timeliness = 'on_time'
+		OR COALESCE(timeliness, '') NOT IN ('early', 'on_time', 'late') AND resolved_at <= due_at) THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at < @end AND (timeliness = 'late'
+		OR COALESCE(timeliness, '') NOT IN ('early', 'on_time', 'late') AND resolved_at > due_at) THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at < @end AND apologized_at IS NOT NULL AND (timeliness = 'late'
+		OR COALESCE(timeliness, '') NOT IN ('early', 'on_time', 'late') AND resolved_at > due_at) THEN 1 ELSE 0 END),
+	SUM(CASE WHEN (closed_at IS NULL OR closed_at >= @end) AND due_at >= @end THEN 1 ELSE 0 END),
+	SUM(CASE WHEN (closed_at IS NULL OR closed_at >= @end) AND due_at < @end THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at IS NULL AND withdrawn_at < @end THEN 1 ELSE 0 END)
+FROM (
+	SELECT field, agency_level, channel, timeliness, apologized_at, due_at, received_at, resolved_at, withdrawn_at,
+		COALESCE(resolved_at, withdrawn_at) AS closed_at
+	FROM dossiers
+	WHERE agency_path LIKE @scope AND received_at < @end
+) d
+WHERE closed_at IS NULL OR closed_at >= @start
+GROUP BY field, agency_level`
+
+// FieldFigures returns the dossier figures of a period per field and agency level for the
+// agencies whose path starts with scopePath (DOMAIN.md "Counting"; Biểu 06), computed in
+// one scan by the database. Rows are ordered by level from the top down, then by field.
+func (s *Store) FieldFigures(ctx context.Context, scopePath string, p domain.Period) ([]domain.FieldRow, error) {
+	rows, err := s.db.WithContext(ctx).Raw(fieldFiguresSQL, periodArgs(scopePath, p)).Rows()
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []domain.FieldRow
+	for rows.Next() {
+		var r domain.FieldRow
+		f := &r.DossierFigures
+		var resolvedEarly, resolvedOnTime, resolvedLate int64
+		if err := rows.Scan(&r.Field, &r.Level, &f.Received, &f.CarriedOver, &f.NewOnline, &f.NewPostal, &f.NewDirect,
+			&resolvedEarly, &resolvedOnTime, &resolvedLate, &f.LateWithApology,
+			&f.PendingWithin, &f.PendingOverdue, &f.Withdrawn); err != nil {
+			return nil, translate(err)
+		}
+		f.New = f.NewOnline + f.NewDirect + f.NewPostal
+		f.Early, f.OnTime, f.Late = resolvedEarly, resolvedOnTime, resolvedLate
+		f.Resolved = f.Early + f.OnTime + f.Late
+		f.Pending = f.PendingWithin + f.PendingOverdue
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	sortFieldRows(out)
+	return out, nil
+}
+
+// sortFieldRows orders rows by level from the top down, then by field.
+func sortFieldRows(rows []domain.FieldRow) {
+	rank := map[string]int{}
+	for i, l := range domain.Levels {
+		rank[string(l)] = i + 1
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		ri, rj := rank[rows[i].Level], rank[rows[j].Level]
+		if ri == 0 {
+			ri = len(rank) + 1
+		}
+		if rj == 0 {
+			rj = len(rank) + 1
+		}
+		if ri != rj {
+			return ri < rj
+		}
+		if rows[i].Level != rows[j].Level {
+			return rows[i].Level < rows[j].Level
+		}
+		return rows[i].Field < rows[j].Field
+	})
+}
+
+// procedureActivitySQL counts, per level and procedure, the dossiers received in a period
+// (all, online, by post) and the results returned by post in it.
+const procedureActivitySQL = `
+SELECT agency_level, procedure_code,
+	SUM(CASE WHEN received_at >= @start AND received_at < @end THEN 1 ELSE 0 END),
+	SUM(CASE WHEN received_at >= @start AND received_at < @end AND channel = 'online' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN received_at >= @start AND received_at < @end AND channel = 'postal' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN returned_at >= @start AND returned_at < @end AND returned_channel = 'postal' THEN 1 ELSE 0 END)
+FROM dossiers
+WHERE agency_path LIKE @scope
+	AND (received_at >= @start AND received_at < @end OR returned_at >= @start AND returned_at < @end)
+GROUP BY agency_level, procedure_code
+ORDER BY agency_level, procedure_code`
+
+// ProcedureActivity returns, per level and procedure, what section VII needs of a period's
+// dossiers under scopePath: received, of which online and by post, and results returned by post.
+func (s *Store) ProcedureActivity(ctx context.Context, scopePath string, p domain.Period) ([]domain.ProcedureActivity, error) {
+	rows, err := s.db.WithContext(ctx).Raw(procedureActivitySQL, periodArgs(scopePath, p)).Rows()
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []domain.ProcedureActivity
+	for rows.Next() {
+		var a domain.ProcedureActivity
+		if err := rows.Scan(&a.Level, &a.ProcedureCode, &a.Received, &a.ReceivedOnline, &a.ReceivedPostal, &a.ReturnedPostal); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, a)
+	}
+	return out, translate(rows.Err())
+}
+
+// FeedbackCounts returns how many feedback items (phản ánh, kiến nghị) the agencies under
+// scopePath received in the period and how many they resolved in it (appendix III.4).
+func (s *Store) FeedbackCounts(ctx context.Context, scopePath string, p domain.Period) (received, resolved int64, err error) {
+	row := s.db.WithContext(ctx).Raw(`SELECT
+		COALESCE(SUM(CASE WHEN received_at >= @start AND received_at < @end THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN resolved_at >= @start AND resolved_at < @end THEN 1 ELSE 0 END), 0)
+		FROM feedback WHERE agency_path LIKE @scope`, periodArgs(scopePath, p)).Row()
+	if err := row.Scan(&received, &resolved); err != nil {
+		return 0, 0, translate(err)
+	}
+	return received, resolved, nil
+}
+
+// LevelsUnder returns the distinct levels of the agencies whose path starts with path, from
+// the top down.
+func (s *Store) LevelsUnder(ctx context.Context, path string) ([]domain.Level, error) {
+	var names []string
+	if err := s.db.WithContext(ctx).Model(&agencyRow{}).Where("path LIKE ?", likePrefix(path)).
+		Distinct("level").Pluck("level", &names).Error; err != nil {
+		return nil, translate(err)
+	}
+	sort.Strings(names)
+	out := make([]domain.Level, len(names))
+	for i, n := range names {
+		out[i] = domain.Level(n)
+	}
+	domain.SortLevels(out)
+	return out, nil
+}
+
+// ComputeAppendix computes the appendix of agency a for period p from the records as they
+// are now, with the catalogue as it stood on the period's last day and the manual figures
+// entered for the period, and returns it with the per-field rows it was built from. The
+// appendix is stamped generatedAt and is live; its figures satisfy Appendix.Check (EINTERNAL
+// otherwise, which would be a bug).
+func (s *Store) ComputeAppendix(ctx context.Context, a *domain.Agency, p domain.Period, generatedAt time.Time) (*domain.Appendix, []domain.FieldRow, error) {
+	levels, err := s.LevelsUnder(ctx, a.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	fields, err := s.FieldFigures(ctx, a.Path, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	activity, err := s.ProcedureActivity(ctx, a.Path, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	fbReceived, fbResolved, err := s.FeedbackCounts(ctx, a.Path, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	catalogue, err := s.ListProcedures(ctx, ProcedureFilter{AsOf: p.To})
+	if err != nil {
+		return nil, nil, err
+	}
+	manual, _, err := s.ManualFigures(ctx, a.Code, p.Key())
+	if err != nil {
+		return nil, nil, err
+	}
+	app := domain.BuildAppendix(domain.AppendixInput{AgencyCode: a.Code, Period: p, Levels: levels, Fields: fields,
+		Catalogue: catalogue, Activity: activity, FeedbackReceived: fbReceived, FeedbackResolved: fbResolved,
+		Manual: manual, GeneratedAt: generatedAt.In(domain.Location).Truncate(time.Second)})
+	if err := app.Check(); err != nil {
+		return nil, nil, err
+	}
+	for _, r := range fields {
+		if err := r.Check(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return app, fields, nil
+}
+
+type manualRow struct {
+	AgencyCode string `gorm:"primaryKey"`
+	PeriodKey  string `gorm:"primaryKey"`
+	Data       string
+	UpdatedBy  string
+	UpdatedAt  time.Time
+}
+
+func (manualRow) TableName() string { return "manual_figures" }
+
+// ManualEntry says who last entered an agency's manual figures for a period, and when.
+type ManualEntry struct {
+	UpdatedBy string    `json:"updated_by"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ManualFigures returns the manual figures entered for the agency and period key, and who
+// entered them (nil and no error when none were entered).
+func (s *Store) ManualFigures(ctx context.Context, agencyCode, periodKey string) (domain.ManualFigures, *ManualEntry, error) {
+	var rows []manualRow
+	if err := s.db.WithContext(ctx).Where("agency_code = ? AND period_key = ?", agencyCode, periodKey).
+		Limit(1).Find(&rows).Error; err != nil {
+		return nil, nil, translate(err)
+	}
+	if len(rows) == 0 {
+		return nil, nil, nil
+	}
+	var m domain.ManualFigures
+	if err := json.Unmarshal([]byte(rows[0].Data), &m); err != nil {
+		return nil, nil, err
+	}
+	return m, &ManualEntry{UpdatedBy: rows[0].UpdatedBy, UpdatedAt: rows[0].UpdatedAt.In(domain.Location)}, nil
+}
+
+// PutManualFigures replaces the manual figures of the agency for the period key; EINVALID
+// (from ManualFigures.Validate) for a bad figure.
+func (s *Store) PutManualFigures(ctx context.Context, agencyCode, periodKey string, m domain.ManualFigures, by string, at time.Time) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if m == nil {
+		m = domain.ManualFigures{}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	row := manualRow{AgencyCode: agencyCode, PeriodKey: periodKey, Data: string(b), UpdatedBy: by, UpdatedAt: utc(at)}
+	return translate(s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "agency_code"}, {Name: "period_key"}},
+		DoUpdates: clause.AssignmentColumns([]string{"data", "updated_by", "updated_at"}),
+	}).Create(&row).Error)
+}
+
+// scanInt64 reads one integer from a query; NULL is 0.
+func scanInt64(tx *gorm.DB, query string, args ...any) (int64, error) {
+	var v sql.NullInt64
+	if err := tx.Raw(query, args...).Row().Scan(&v); err != nil {
+		return 0, translate(err)
+	}
+	return v.Int64, nil
+}
