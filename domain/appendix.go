@@ -21,9 +21,9 @@ type ProcedureActivity struct {
 type AppendixInput struct {
 	AgencyCode       string
 	Period           Period
-	Levels           []Level           // levels present under the agency, top down
-	Fields           []FieldRow        // dossier figures per field and level
-	Catalogue        []*Procedure      // the catalogue as it stood at the end of the period
+	Levels           []Level      // levels present under the agency, top down
+	Fields           []FieldRow   // dossier figures per field and level
+	Catalogue        []*Procedure // the catalogue as it stood at the end of the period
 	Activity         []ProcedureActivity
 	FeedbackReceived int64
 	FeedbackResolved int64
