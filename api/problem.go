@@ -44,7 +44,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	var de *domain.Error
 	p := problem{Errors: []domain.FieldError{}}
 	switch {
-	case errors.As(err, &de) && !errors.Is(err, errInternalMarker):
+	case errors.As(err, &de):
 		p.Code, p.Detail = de.Code, de.Message
 		if de.Fields != nil {
 			p.Errors = de.Fields
@@ -87,9 +87,6 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	c.Set(fiber.HeaderContentType, "application/problem+json")
 	return c.JSON(p, "application/problem+json")
 }
-
-// errInternalMarker is never returned; it keeps errors.Is in errorHandler well-typed.
-var errInternalMarker = errors.New("internal")
 
 // logAttrs are the fields of every request log line: nothing personal.
 func logAttrs(c *fiber.Ctx) []any {

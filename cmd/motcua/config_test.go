@@ -1,0 +1,55 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestConfigFromEnv(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr string // a variable the error must name; "" = valid
+	}{
+		{"defaults", nil, ""},
+		{"postgres", map[string]string{"MOTCUA_DATABASE_URL": "postgres://u:p@localhost/db"}, ""},
+		{"bad database url", map[string]string{"MOTCUA_DATABASE_URL": "mysql://x"}, "MOTCUA_DATABASE_URL"},
+		{"bad addr", map[string]string{"MOTCUA_ADDR": "8080"}, "MOTCUA_ADDR"},
+		{"bad public url", map[string]string{"MOTCUA_PUBLIC_URL": "ftp:/x"}, "MOTCUA_PUBLIC_URL"},
+		{"short secret", map[string]string{"MOTCUA_SECRET": "short"}, "MOTCUA_SECRET"},
+		{"short admin password", map[string]string{"MOTCUA_ADMIN_PASSWORD": "abc"}, "MOTCUA_ADMIN_PASSWORD"},
+		{"bad work hours", map[string]string{"MOTCUA_WORK_HOURS": "17:00-07:00"}, "MOTCUA_WORK_HOURS"},
+		{"other work hours", map[string]string{"MOTCUA_WORK_HOURS": "07:30-11:30,13:30-17:30"}, ""},
+		{"bad supplement clock", map[string]string{"MOTCUA_SUPPLEMENT_CLOCK": "stop"}, "MOTCUA_SUPPLEMENT_CLOCK"},
+		{"pause clock", map[string]string{"MOTCUA_SUPPLEMENT_CLOCK": "pause"}, ""},
+		{"bad scheduler", map[string]string{"MOTCUA_SCHEDULER": "yes"}, "MOTCUA_SCHEDULER"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := configFromEnv(func(k string) string { return tt.env[k] })
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("error %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error %v, want one naming %s", err, tt.wantErr)
+			case tt.wantErr == "" && (c.Addr == "" || c.WorkHours == nil || !c.Scheduler && tt.env["MOTCUA_SCHEDULER"] == ""):
+				t.Fatalf("config %+v", c)
+			}
+		})
+	}
+}
+
+func TestSecretIsGeneratedOnce(t *testing.T) {
+	dir := t.TempDir()
+	a := &Config{DataDir: dir}
+	if err := a.loadSecret(); err != nil {
+		t.Fatal(err)
+	}
+	b := &Config{DataDir: dir}
+	if err := b.loadSecret(); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Secret) < 32 || string(a.Secret) != string(b.Secret) {
+		t.Fatalf("secrets %q and %q", a.Secret, b.Secret)
+	}
+}
