@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -133,51 +134,59 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := decode(c, &req, false); err != nil {
 		return err
 	}
+	token, expires, err := s.staffLogin(c.UserContext(), req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	return c.JSON(loginResponse{Token: token, ExpiresAt: expires})
+}
+
+// staffLogin checks a username and password with the rules of POST /auth/login (field limits,
+// the lockout after repeated failures, the same work for unknown users) and returns a login
+// token and when it expires: EINVALID, EUNAUTHORIZED or ERATELIMITED otherwise.
+func (s *Server) staffLogin(ctx context.Context, username, password string) (string, time.Time, error) {
 	var p domain.Problems
-	if req.Username == "" || len(req.Username) > 64 {
+	if username == "" || len(username) > 64 {
 		p.Add("username", "is required")
 	}
-	if req.Password == "" || len(req.Password) > 72 {
+	if password == "" || len(password) > 72 {
 		p.Add("password", "is required")
 	}
 	if err := p.Err(); err != nil {
-		return err
+		return "", time.Time{}, err
 	}
-	ctx := c.UserContext()
 	denied := domain.Errorf(domain.EUNAUTHORIZED, "Wrong username or password.")
-	u, err := s.store.FindUserByUsername(ctx, req.Username)
+	u, err := s.store.FindUserByUsername(ctx, username)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(req.Password))
-		return denied
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return "", time.Time{}, denied
 	} else if err != nil {
-		return err
+		return "", time.Time{}, err
 	}
 	if until, err := s.store.LoginLock(ctx, u.Username); err != nil {
-		return err
+		return "", time.Time{}, err
 	} else if s.now().Before(until) {
-		return domain.Errorf(domain.ERATELIMITED, "Too many failed logins; the account is locked for a while.")
+		return "", time.Time{}, domain.Errorf(domain.ERATELIMITED, "Too many failed logins; the account is locked for a while.")
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(req.Password)) != nil {
-		if err := s.store.RecordLogin(ctx, u.Username, false, maxLoginFailures, s.now().Add(loginLockFor)); err != nil {
-			return err
-		}
-		return denied
+	ok := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) == nil
+	if err := s.store.RecordLogin(ctx, u.Username, ok, maxLoginFailures, s.now().Add(loginLockFor)); err != nil {
+		return "", time.Time{}, err
 	}
-	if err := s.store.RecordLogin(ctx, u.Username, true, maxLoginFailures, s.now().Add(loginLockFor)); err != nil {
-		return err
+	if !ok {
+		return "", time.Time{}, denied
 	}
 	cl := claims{UserID: u.ID, Username: u.Username, Roles: u.Roles, AgencyCode: u.AgencyCode,
 		Expires: s.now().Add(s.cfg.TokenTTL).Unix()}
 	if u.AgencyCode != "" {
 		a, err := s.store.FindAgency(ctx, u.AgencyCode)
 		if err != nil {
-			return err
+			return "", time.Time{}, err
 		}
 		cl.AgencyPath = a.Path
 	} else if !u.Has(domain.RoleAdmin) {
-		return denied
+		return "", time.Time{}, denied
 	}
-	return c.JSON(loginResponse{Token: s.tokens.sign(cl), ExpiresAt: time.Unix(cl.Expires, 0).In(domain.Location)})
+	return s.tokens.sign(cl), time.Unix(cl.Expires, 0).In(domain.Location), nil
 }
 
 // HashPassword hashes a password with bcrypt for storage.

@@ -27,6 +27,7 @@ func (s *Server) view(d *domain.Dossier, events []domain.Event) (*dossierView, e
 	if err != nil {
 		return nil, err
 	}
+	d.Localize()
 	v := &dossierView{Dossier: d, LookupURL: qr.LookupURL(s.cfg.PublicURL, token), Overdue: d.Overdue(s.now()), Events: events}
 	if d.TimeLimit.Hours > 0 {
 		h := d.TimeLimit.Hours
@@ -50,18 +51,20 @@ type intakeRequest struct {
 }
 
 func (s *Server) createDossier(c *fiber.Ctx) error {
-	return s.idempotent(c, func(b []byte) (int, any, error) {
-		var req intakeRequest
-		if err := decodeBytes(c, b, &req, false); err != nil {
-			return 0, nil, err
-		}
-		d, err := s.intake(c, &req)
-		if err != nil {
-			return 0, nil, err
-		}
-		v, err := s.view(d, nil)
-		return fiber.StatusCreated, v, err
-	})
+	var req intakeRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	d, err := s.intake(c, &req)
+	if err != nil {
+		return err
+	}
+	v, err := s.view(d, nil)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderETag, etag(d.Version))
+	return c.Status(fiber.StatusCreated).JSON(v)
 }
 
 // intake validates and stores one dossier received at the counter or online.
@@ -289,58 +292,68 @@ func (s *Server) dossierAction(c *fiber.Ctx) error {
 	if !p.Has(action.Roles()...) {
 		return domain.Errorf(domain.EFORBIDDEN, "Your role does not allow %s.", action)
 	}
-	return s.idempotent(c, func(b []byte) (int, any, error) {
-		var req actionRequest
-		if err := decodeBytes(c, b, &req, true); err != nil {
-			return 0, nil, err
+	var req actionRequest
+	if err := decode(c, &req, true); err != nil {
+		return err
+	}
+	ar := domain.ActionRequest{Action: action, At: s.now().Truncate(time.Second), Actor: p.Username, Note: req.Note,
+		Reason: req.Reason, Outcome: req.Outcome, ResultDigitized: req.ResultDigitized, Channel: req.Channel}
+	if req.At != "" {
+		if !p.Has(domain.RoleAdmin) {
+			return domain.Errorf(domain.EFORBIDDEN, "Only an admin may record a past time for an action.")
 		}
-		ar := domain.ActionRequest{Action: action, At: s.now().Truncate(time.Second), Actor: p.Username, Note: req.Note,
-			Reason: req.Reason, Outcome: req.Outcome, ResultDigitized: req.ResultDigitized, Channel: req.Channel}
-		if req.At != "" {
-			if !p.Has(domain.RoleAdmin) {
-				return 0, nil, domain.Errorf(domain.EFORBIDDEN, "Only an admin may record a past time for an action.")
-			}
-			t, err := parseTime("at", req.At)
-			if err != nil {
-				return 0, nil, err
-			} else if t.After(s.now()) {
-				return 0, nil, domain.Invalid("at", "is in the future")
-			}
-			ar.At = t
-		}
-		if req.NewAppointmentAt != "" {
-			t, err := parseTime("new_appointment_at", req.NewAppointmentAt)
-			if err != nil {
-				return 0, nil, err
-			}
-			ar.NewAppointmentAt = &t
-		}
-		d, err := s.findVisibleDossier(c)
+		t, err := parseTime("at", req.At)
 		if err != nil {
-			return 0, nil, err
+			return err
+		} else if t.After(s.now()) {
+			return domain.Invalid("at", "is in the future")
 		}
-		rules, err := s.rules(c.UserContext())
+		ar.At = t
+	}
+	if req.NewAppointmentAt != "" {
+		t, err := parseTime("new_appointment_at", req.NewAppointmentAt)
 		if err != nil {
-			return 0, nil, err
+			return err
 		}
-		ifMatch := c.Get(fiber.HeaderIfMatch)
-		d, err = s.store.UpdateDossier(c.UserContext(), d.Code, func(d *domain.Dossier, history []domain.Event) (*domain.Event, error) {
-			if ifMatch != "" && ifMatch != etag(d.Version) && ifMatch != "*" {
-				return nil, domain.Errorf(domain.EPRECONDITION, "The dossier has changed (version %d).", d.Version)
-			}
-			return rules.Apply(d, history, ar)
-		})
-		if err != nil {
-			return 0, nil, err
+		ar.NewAppointmentAt = &t
+	}
+	d, err := s.findVisibleDossier(c)
+	if err != nil {
+		return err
+	}
+	if action == domain.ActionReturn && req.Channel == domain.ChannelPostal {
+		proc, err := s.store.FindProcedure(c.UserContext(), d.ProcedureCode, domain.DateOf(ar.At))
+		if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+			return err
+		} else if proc == nil || !proc.Postal {
+			return &domain.Error{Code: domain.EUNPROCESSABLE, Message: "The procedure does not offer the public postal service.",
+				Fields: []domain.FieldError{{Field: "channel", Message: "postal is not offered for this procedure"}}}
 		}
-		events, err := s.store.DossierEvents(c.UserContext(), d.ID)
-		if err != nil {
-			return 0, nil, err
+	}
+	rules, err := s.rules(c.UserContext())
+	if err != nil {
+		return err
+	}
+	ifMatch := c.Get(fiber.HeaderIfMatch)
+	d, err = s.store.UpdateDossier(c.UserContext(), d.Code, func(d *domain.Dossier, history []domain.Event) (*domain.Event, error) {
+		if ifMatch != "" && ifMatch != etag(d.Version) && ifMatch != "*" {
+			return nil, domain.Errorf(domain.EPRECONDITION, "The dossier has changed (version %d).", d.Version)
 		}
-		c.Set(fiber.HeaderETag, etag(d.Version))
-		v, err := s.view(d, events)
-		return fiber.StatusOK, v, err
+		return rules.Apply(d, history, ar)
 	})
+	if err != nil {
+		return err
+	}
+	events, err := s.store.DossierEvents(c.UserContext(), d.ID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderETag, etag(d.Version))
+	v, err := s.view(d, events)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
 }
 
 func (s *Server) dossierDeadline(c *fiber.Ctx) error {

@@ -3,33 +3,33 @@ package api
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"motcua/domain"
 )
 
-// idempotent runs a write at most once per Idempotency-Key and caller: the key is claimed
-// before the write, the first answer is kept, and a repeat with the same body gets that
-// answer again; a repeat with another body, or while the first is still running, is ECONFLICT.
-// fn gets the request body and returns the status and the value to send.
-func (s *Server) idempotent(c *fiber.Ctx, fn func(body []byte) (int, any, error)) error {
-	b, err := body(c, maxJSONBody)
-	if err != nil {
-		return err
-	}
+// idempotency makes every authenticated POST and PUT that carries an Idempotency-Key run at
+// most once per key and caller: the key is claimed before the handler runs, a successful
+// answer is kept, and a repeat with the same method, path and body gets that answer again
+// (marked Idempotent-Replayed). A repeat with another body, or while the first request is
+// still running, is ECONFLICT. Failed requests release the key so that they can be retried.
+// CSV imports are left out: they are idempotent by dossier code.
+func (s *Server) idempotency(c *fiber.Ctx) error {
 	key := c.Get("Idempotency-Key")
-	if key == "" {
-		status, v, err := fn(b)
-		if err != nil {
-			return err
-		}
-		return c.Status(status).JSON(v)
+	if key == "" || c.Method() != fiber.MethodPost && c.Method() != fiber.MethodPut ||
+		strings.HasPrefix(string(c.Request().Header.ContentType()), "text/csv") {
+		return c.Next()
 	}
 	if len(key) > 200 {
 		return domain.Invalid("Idempotency-Key", "is longer than 200 characters")
 	}
+	b, err := body(c, maxJSONBody)
+	if err != nil {
+		return err
+	}
+	c.Request().SetBody(b) // the handler reads it again
 	ctx := c.UserContext()
 	actor := principal(c).Username
 	sum := sha256.Sum256(append([]byte(c.Method()+" "+c.Path()+"\n"), b...))
@@ -49,18 +49,27 @@ func (s *Server) idempotent(c *fiber.Ctx, fn func(body []byte) (int, any, error)
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 		return c.Status(prev.Status).Send(prev.Body)
 	}
-	status, v, err := fn(b)
-	if err != nil {
+	if err := c.Next(); err != nil {
 		s.store.ReleaseIdempotencyKey(ctx, actor, key)
 		return err
 	}
-	out, err := json.Marshal(v)
+	status := c.Response().StatusCode()
+	if status >= 300 {
+		return s.store.ReleaseIdempotencyKey(ctx, actor, key)
+	}
+	return s.store.CompleteIdempotencyKey(ctx, actor, key, status, append([]byte(nil), c.Response().Body()...))
+}
+
+// idempotent reads the body, runs fn and sends its answer as JSON. Idempotency-Key is
+// handled around it by the idempotency middleware.
+func (s *Server) idempotent(c *fiber.Ctx, fn func(body []byte) (int, any, error)) error {
+	b, err := body(c, maxJSONBody)
 	if err != nil {
 		return err
 	}
-	if err := s.store.CompleteIdempotencyKey(ctx, actor, key, status, out); err != nil {
+	status, v, err := fn(b)
+	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Status(status).Send(out)
+	return c.Status(status).JSON(v)
 }

@@ -9,6 +9,7 @@ func (s *Server) routes() {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metrics.handler())
+	app.Get("/api/v1/openapi.yaml", s.openapi)
 
 	v1 := app.Group("/api/v1")
 	v1.Post("/auth/login", s.loginLimiter(), s.login)
@@ -18,7 +19,9 @@ func (s *Server) routes() {
 		reception = require(domain.RoleAdmin, domain.RoleReception)
 		staff     = require(domain.RoleAdmin, domain.RoleReception, domain.RoleSpecialist)
 	)
-	authed := v1.Group("", s.authenticate)
+	s.publicRoutes(app, v1)
+
+	authed := v1.Group("", s.authenticate, s.idempotency)
 	authed.Post("/users", admin, s.createUser)
 	authed.Post("/agencies", admin, s.createAgency)
 	authed.Get("/agencies", s.listAgencies)
@@ -37,6 +40,10 @@ func (s *Server) routes() {
 	authed.Get("/dossiers/:code", staff, s.getDossier)
 	authed.Get("/dossiers/:code/deadline", staff, s.dossierDeadline)
 	authed.Post("/dossiers/:code/actions/:action", s.dossierAction)
+	authed.Get("/dossiers/:code/receipt.pdf", staff, s.receiptPDF)
+	authed.Get("/dossiers/:code/qr.png", staff, s.qrPNG)
+	authed.Get("/dossiers/:code/apology.pdf", staff, s.apologyPDF)
+	authed.Get("/scan", staff, s.scan)
 
 	authed.Post("/imports/dossiers", admin, s.importDossiers)
 
@@ -44,6 +51,5 @@ func (s *Server) routes() {
 	authed.Post("/feedback/:id/resolve", reception, s.resolveFeedback)
 	authed.Get("/feedback", staff, s.listFeedback)
 
-	s.publicRoutes(app, v1, authed)
 	s.reportRoutes(authed)
 }

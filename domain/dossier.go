@@ -283,3 +283,16 @@ func ParseCode(code string) (agencyCode string, day Date, seq int, err error) {
 	}
 	return m[1], d, seq, nil
 }
+
+// Localize expresses every time of d in Vietnam's zone, as answers show them.
+func (d *Dossier) Localize() {
+	for _, t := range []*time.Time{&d.ReceivedAt, &d.ClockStart, &d.DueAt, &d.AppointmentAt, &d.CreatedAt, &d.UpdatedAt} {
+		*t = t.In(Location)
+	}
+	for _, t := range []**time.Time{&d.ResolvedAt, &d.ReturnedAt, &d.WithdrawnAt, &d.ApologizedAt} {
+		if *t != nil {
+			v := (*t).In(Location)
+			*t = &v
+		}
+	}
+}

@@ -95,7 +95,6 @@ func validate(r io.Reader, spool io.Writer, cat *catalogue, rules domain.Rules, 
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
 			bad = append(bad, domain.FieldError{Line: perr.Line, Field: "row", Message: perr.Err.Error()})
@@ -107,6 +106,7 @@ func validate(r io.Reader, spool io.Writer, cat *catalogue, rules domain.Rules, 
 			return domain.Invalid("body", "could not be read")
 		}
 		rows++
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(domain.ImportColumns) {
 			bad = append(bad, domain.FieldError{Line: line, Field: "row", Message: fmt.Sprintf("has %d columns, want %d", len(rec), len(domain.ImportColumns))})
 			continue

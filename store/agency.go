@@ -19,7 +19,7 @@ type agencyRow struct {
 func (agencyRow) TableName() string { return "agencies" }
 
 func (r *agencyRow) domain() *domain.Agency {
-	a := &domain.Agency{Code: r.Code, Name: r.Name, Level: domain.Level(r.Level), Path: r.Path, CreatedAt: r.CreatedAt}
+	a := &domain.Agency{Code: r.Code, Name: r.Name, Level: domain.Level(r.Level), Path: r.Path, CreatedAt: r.CreatedAt.In(domain.Location)}
 	if r.ParentCode != nil {
 		a.ParentCode = *r.ParentCode
 	}
@@ -56,8 +56,15 @@ func (s *Store) CreateAgency(ctx context.Context, a *domain.Agency) error {
 	return nil
 }
 
-// FindAgency returns the agency with code; ENOTFOUND when there is none.
+// FindAgency returns the agency with code; ENOTFOUND when there is none. Agencies are never
+// changed or deleted once created, so each is read from the database once per Store (a new
+// agency is found on its first lookup, on every replica); an UPDATE or DELETE of agencies
+// would have to clear s.agencies.
 func (s *Store) FindAgency(ctx context.Context, code string) (*domain.Agency, error) {
+	if a, ok := s.agencies.Load(code); ok {
+		c := *a.(*domain.Agency)
+		return &c, nil
+	}
 	var row agencyRow
 	if err := s.db.WithContext(ctx).Where("code = ?", code).Take(&row).Error; err != nil {
 		err = translate(err)
@@ -66,7 +73,10 @@ func (s *Store) FindAgency(ctx context.Context, code string) (*domain.Agency, er
 		}
 		return nil, err
 	}
-	return row.domain(), nil
+	a := row.domain()
+	c := *a
+	s.agencies.Store(code, &c)
+	return a, nil
 }
 
 // ListAgencies returns the agencies whose path starts with scope ("" = all), ordered by path.

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"io"
+	"sort"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -86,6 +88,12 @@ func (s *Store) importBatch(tx *gorm.DB, batch []ImportItem) (imported, skipped 
 	now := s.now()
 	var rows []dossierRow
 	var fresh []ImportItem
+	type seqKey struct {
+		agency string
+		day    domain.Date
+	}
+	given := map[seqKey]int{}   // the highest sequence number a given code uses, per agency and day
+	missing := map[seqKey]int{} // how many rows need a generated code, per agency and day
 	for _, it := range batch {
 		d := it.Dossier
 		if old := existing[d.Code]; old != nil {
@@ -98,24 +106,65 @@ func (s *Store) importBatch(tx *gorm.DB, batch []ImportItem) (imported, skipped 
 		}
 		day := domain.DateOf(d.ReceivedAt)
 		if d.Code == "" {
-			seq, err := nextSequence(tx, d.AgencyCode, day)
-			if err != nil {
-				return 0, 0, nil, err
-			}
-			d.Code = domain.FormatCode(d.AgencyCode, day, seq)
+			missing[seqKey{d.AgencyCode, day}]++
 		} else if _, cday, seq, err := domain.ParseCode(d.Code); err == nil && cday == day {
-			if err := bumpSequence(tx, d.AgencyCode, day, seq); err != nil {
-				return 0, 0, nil, err
+			k := seqKey{d.AgencyCode, day}
+			given[k] = max(given[k], seq)
+		}
+		fresh = append(fresh, it)
+	}
+	if len(conflicts) > 0 || len(fresh) == 0 {
+		return 0, skipped, conflicts, nil
+	}
+	// The daily sequences move past the given codes in one statement per batch; then each
+	// agency and day that needs codes takes a block of numbers at once.
+	sortedKeys := func(m map[seqKey]int) []seqKey { // a fixed order, so that concurrent imports lock rows alike
+		keys := make([]seqKey, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			return keys[i].agency < keys[j].agency || keys[i].agency == keys[j].agency && keys[i].day.Before(keys[j].day)
+		})
+		return keys
+	}
+	if len(given) > 0 {
+		var sb strings.Builder
+		var args []any
+		sb.WriteString("INSERT INTO dossier_sequences (agency_code, day, last) VALUES ")
+		for i, k := range sortedKeys(given) {
+			if i > 0 {
+				sb.WriteString(", ")
 			}
+			sb.WriteString("(?, ?, ?)")
+			args = append(args, k.agency, k.day.String(), given[k])
+		}
+		sb.WriteString(` ON CONFLICT (agency_code, day) DO UPDATE SET last = CASE WHEN dossier_sequences.last < excluded.last
+			THEN excluded.last ELSE dossier_sequences.last END`)
+		if err := tx.Exec(sb.String(), args...).Error; err != nil {
+			return 0, 0, nil, err
+		}
+	}
+	next := map[seqKey]int{}
+	for _, k := range sortedKeys(missing) {
+		n := missing[k]
+		last, err := takeSequences(tx, k.agency, k.day, n)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		next[k] = last - n + 1
+	}
+	for _, it := range fresh {
+		d := it.Dossier
+		if d.Code == "" {
+			k := seqKey{d.AgencyCode, domain.DateOf(d.ReceivedAt)}
+			d.Code = domain.FormatCode(d.AgencyCode, k.day, next[k])
+			next[k]++
 		}
 		d.CreatedAt = now
 		row := dossierToRow(d)
 		row.ID = 0
 		rows = append(rows, row)
-		fresh = append(fresh, it)
-	}
-	if len(conflicts) > 0 || len(rows) == 0 {
-		return 0, skipped, conflicts, nil
 	}
 	if err := tx.CreateInBatches(&rows, ImportBatch).Error; err != nil {
 		if domain.ErrorCode(translate(err)) == domain.ECONFLICT {
@@ -134,4 +183,14 @@ func (s *Store) importBatch(tx *gorm.DB, batch []ImportItem) (imported, skipped 
 		return 0, 0, nil, err
 	}
 	return len(rows), skipped, nil, nil
+}
+
+// takeSequences reserves the next n numbers of the agency's daily sequence and returns the
+// last of them.
+func takeSequences(tx *gorm.DB, agencyCode string, day domain.Date, n int) (int, error) {
+	var last int
+	err := tx.Raw(`INSERT INTO dossier_sequences (agency_code, day, last) VALUES (?, ?, ?)
+		ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + excluded.last RETURNING last`,
+		agencyCode, day.String(), n).Scan(&last).Error
+	return last, err
 }

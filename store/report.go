@@ -19,69 +19,163 @@ func periodArgs(scopePath string, p domain.Period) map[string]any {
 	return map[string]any{"scope": likePrefix(scopePath), "start": utc(p.Start()), "end": utc(p.End())}
 }
 
-// fieldFiguresSQL counts, per field and agency level, the dossiers in scope of a period
-// (DOMAIN.md "Counting"). A dossier's closing time is when it was resolved or, failing
-// that, withdrawn; it is in scope when received before the end and not closed before the
-// start. Each in-scope dossier then falls in exactly one of: resolved in the period,
-// withdrawn in the period, pending at the end; and in exactly one of carried over and new.
-// New dossiers whose channel is neither online nor postal count as direct; a resolved
-// dossier without a stored timeliness is late when resolved after its due time, else on time.
-const fieldFiguresSQL = `
-SELECT field, agency_level,
+// reportSQL counts, per agency level, procedure and field, the dossiers in scope of a period
+// (DOMAIN.md "Counting") in one scan. A dossier's closing time is when it was resolved or,
+// failing that, withdrawn; it is in scope when received before the end and not closed before
+// the start. Each dossier in scope falls in exactly one of carried over and new (by channel;
+// a channel other than online and postal counts as direct) and in exactly one of resolved in
+// the period (by its stored timeliness; without one, late when resolved after its due time),
+// withdrawn in the period and pending at the end. The last column counts results returned by
+// post in the period.
+const reportSQL = `
+SELECT agency_level, procedure_code, field,
 	COUNT(*),
 	SUM(CASE WHEN received_at < @start THEN 1 ELSE 0 END),
-	SUM(CASE WHEN received_at >= @start AND channel = 'online' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN received_at >= @start AND channel = 'postal' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN received_at >= @start AND channel NOT IN ('online', 'postal') THEN 1 ELSE 0 END),
-	SUM(CASE WHEN resolved_at < @end AND timeliness = 'early' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN resolved_at < @end AND (timeliness = 'on_time'
-		OR COALESCE(timeliness, '') NOT IN ('early', 'on_time', 'late') AND resolved_at <= due_at) THEN 1 ELSE 0 END),
-	SUM(CASE WHEN resolved_at < @end AND (timeliness = 'late'
-		OR COALESCE(timeliness, '') NOT IN ('early', 'on_time', 'late') AND resolved_at > due_at) THEN 1 ELSE 0 END),
-	SUM(CASE WHEN resolved_at < @end AND apologized_at IS NOT NULL AND (timeliness = 'late'
-		OR COALESCE(timeliness, '') NOT IN ('early', 'on_time', 'late') AND resolved_at > due_at) THEN 1 ELSE 0 END),
-	SUM(CASE WHEN (closed_at IS NULL OR closed_at >= @end) AND due_at >= @end THEN 1 ELSE 0 END),
-	SUM(CASE WHEN (closed_at IS NULL OR closed_at >= @end) AND due_at < @end THEN 1 ELSE 0 END),
-	SUM(CASE WHEN resolved_at IS NULL AND withdrawn_at < @end THEN 1 ELSE 0 END)
+	SUM(CASE WHEN channel = 'online' AND received_at >= @start THEN 1 ELSE 0 END),
+	SUM(CASE WHEN channel = 'postal' AND received_at >= @start THEN 1 ELSE 0 END),
+	SUM(CASE WHEN channel NOT IN ('online', 'postal') AND received_at >= @start THEN 1 ELSE 0 END),
+	SUM(CASE WHEN timeliness = 'early' AND resolved_at < @end THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at < @end AND (timeliness = 'on_time' OR timeliness IS NULL AND resolved_at <= due_at) THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at < @end AND (timeliness = 'late' OR timeliness IS NULL AND resolved_at > due_at) THEN 1 ELSE 0 END),
+	SUM(CASE WHEN apologized_at IS NOT NULL AND resolved_at < @end
+		AND (timeliness = 'late' OR timeliness IS NULL AND resolved_at > due_at) THEN 1 ELSE 0 END),
+	SUM(CASE WHEN due_at >= @end AND (closed_at IS NULL OR closed_at >= @end) THEN 1 ELSE 0 END),
+	SUM(CASE WHEN due_at < @end AND (closed_at IS NULL OR closed_at >= @end) THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at IS NULL AND withdrawn_at < @end THEN 1 ELSE 0 END),
+	SUM(CASE WHEN returned_channel = 'postal' AND returned_at >= @start AND returned_at < @end THEN 1 ELSE 0 END)
 FROM (
-	SELECT field, agency_level, channel, timeliness, apologized_at, due_at, received_at, resolved_at, withdrawn_at,
-		COALESCE(resolved_at, withdrawn_at) AS closed_at
+	SELECT agency_level, procedure_code, field, channel, timeliness, apologized_at, due_at, received_at, resolved_at,
+		withdrawn_at, returned_at, returned_channel, COALESCE(resolved_at, withdrawn_at) AS closed_at
 	FROM dossiers
 	WHERE agency_path LIKE @scope AND received_at < @end
 ) d
 WHERE closed_at IS NULL OR closed_at >= @start
-GROUP BY field, agency_level`
+GROUP BY agency_level, procedure_code, field`
 
-// FieldFigures returns the dossier figures of a period per field and agency level for the
-// agencies whose path starts with scopePath (DOMAIN.md "Counting"; Biểu 06), computed in
-// one scan by the database. Rows are ordered by level from the top down, then by field.
-func (s *Store) FieldFigures(ctx context.Context, scopePath string, p domain.Period) ([]domain.FieldRow, error) {
-	rows, err := s.db.WithContext(ctx).Raw(fieldFiguresSQL, periodArgs(scopePath, p)).Rows()
+// returnedOutOfScopeSQL counts results returned by post in a period of dossiers closed before
+// it (resolved before the period, returned in it), which reportSQL does not see.
+const returnedOutOfScopeSQL = `
+SELECT agency_level, procedure_code, COUNT(*)
+FROM dossiers
+WHERE agency_path LIKE @scope AND returned_channel = 'postal' AND returned_at >= @start AND returned_at < @end
+	AND COALESCE(resolved_at, withdrawn_at) < @start
+GROUP BY agency_level, procedure_code`
+
+// reportGroup is the dossier figures of one level, procedure and field, and the results
+// of that group returned by post in the period.
+type reportGroup struct {
+	level, procedure, field string
+	figures                 domain.DossierFigures
+	returnedPostal          int64
+}
+
+// reportGroups runs the report's scan for the subtree at scopePath and period p, and with
+// returns the scan for the results returned by post of dossiers closed before the period.
+func (s *Store) reportGroups(ctx context.Context, scopePath string, p domain.Period, returns bool) ([]reportGroup, error) {
+	db := s.db.WithContext(ctx)
+	args := periodArgs(scopePath, p)
+	rows, err := db.Raw(reportSQL, args).Rows()
 	if err != nil {
 		return nil, translate(err)
 	}
 	defer rows.Close()
-	var out []domain.FieldRow
+	var out []reportGroup
 	for rows.Next() {
-		var r domain.FieldRow
-		f := &r.DossierFigures
-		var resolvedEarly, resolvedOnTime, resolvedLate int64
-		if err := rows.Scan(&r.Field, &r.Level, &f.Received, &f.CarriedOver, &f.NewOnline, &f.NewPostal, &f.NewDirect,
-			&resolvedEarly, &resolvedOnTime, &resolvedLate, &f.LateWithApology,
-			&f.PendingWithin, &f.PendingOverdue, &f.Withdrawn); err != nil {
+		var g reportGroup
+		f := &g.figures
+		if err := rows.Scan(&g.level, &g.procedure, &g.field, &f.Received, &f.CarriedOver, &f.NewOnline, &f.NewPostal,
+			&f.NewDirect, &f.Early, &f.OnTime, &f.Late, &f.LateWithApology, &f.PendingWithin, &f.PendingOverdue,
+			&f.Withdrawn, &g.returnedPostal); err != nil {
 			return nil, translate(err)
 		}
 		f.New = f.NewOnline + f.NewDirect + f.NewPostal
-		f.Early, f.OnTime, f.Late = resolvedEarly, resolvedOnTime, resolvedLate
 		f.Resolved = f.Early + f.OnTime + f.Late
 		f.Pending = f.PendingWithin + f.PendingOverdue
-		out = append(out, r)
+		out = append(out, g)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, translate(err)
 	}
+	rows.Close()
+	if !returns {
+		return out, nil
+	}
+	more, err := db.Raw(returnedOutOfScopeSQL, args).Rows()
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer more.Close()
+	for more.Next() {
+		var g reportGroup
+		if err := more.Scan(&g.level, &g.procedure, &g.returnedPostal); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, g)
+	}
+	return out, translate(more.Err())
+}
+
+// fieldRows sums the groups per field and level, ordered by level from the top down, then by field.
+func fieldRows(groups []reportGroup) []domain.FieldRow {
+	index := map[[2]string]int{}
+	var out []domain.FieldRow
+	for _, g := range groups {
+		if g.figures == (domain.DossierFigures{}) {
+			continue
+		}
+		k := [2]string{g.field, g.level}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, domain.FieldRow{Field: g.field, Level: g.level})
+		}
+		out[i].Add(g.figures)
+	}
 	sortFieldRows(out)
-	return out, nil
+	return out
+}
+
+// activity sums the groups per level and procedure: received in the period (the new
+// dossiers: a dossier received in the period is in scope), online, by post, and returned by post.
+func activity(groups []reportGroup) []domain.ProcedureActivity {
+	index := map[[2]string]int{}
+	var out []domain.ProcedureActivity
+	for _, g := range groups {
+		if g.figures.New == 0 && g.returnedPostal == 0 {
+			continue
+		}
+		k := [2]string{g.level, g.procedure}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, domain.ProcedureActivity{Level: g.level, ProcedureCode: g.procedure})
+		}
+		a := &out[i]
+		a.Received += g.figures.New
+		a.ReceivedOnline += g.figures.NewOnline
+		a.ReceivedPostal += g.figures.NewPostal
+		a.ReturnedPostal += g.returnedPostal
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Level != out[j].Level {
+			return out[i].Level < out[j].Level
+		}
+		return out[i].ProcedureCode < out[j].ProcedureCode
+	})
+	return out
+}
+
+// FieldFigures returns the dossier figures of a period per field and agency level for the
+// agencies whose path starts with scopePath (DOMAIN.md "Counting"; Biểu 06), aggregated by
+// the database. Rows are ordered by level from the top down, then by field.
+func (s *Store) FieldFigures(ctx context.Context, scopePath string, p domain.Period) ([]domain.FieldRow, error) {
+	groups, err := s.reportGroups(ctx, scopePath, p, false)
+	if err != nil {
+		return nil, err
+	}
+	return fieldRows(groups), nil
 }
 
 // sortFieldRows orders rows by level from the top down, then by field.
@@ -108,37 +202,15 @@ func sortFieldRows(rows []domain.FieldRow) {
 	})
 }
 
-// procedureActivitySQL counts, per level and procedure, the dossiers received in a period
-// (all, online, by post) and the results returned by post in it.
-const procedureActivitySQL = `
-SELECT agency_level, procedure_code,
-	SUM(CASE WHEN received_at >= @start AND received_at < @end THEN 1 ELSE 0 END),
-	SUM(CASE WHEN received_at >= @start AND received_at < @end AND channel = 'online' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN received_at >= @start AND received_at < @end AND channel = 'postal' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN returned_at >= @start AND returned_at < @end AND returned_channel = 'postal' THEN 1 ELSE 0 END)
-FROM dossiers
-WHERE agency_path LIKE @scope
-	AND (received_at >= @start AND received_at < @end OR returned_at >= @start AND returned_at < @end)
-GROUP BY agency_level, procedure_code
-ORDER BY agency_level, procedure_code`
-
 // ProcedureActivity returns, per level and procedure, what section VII needs of a period's
-// dossiers under scopePath: received, of which online and by post, and results returned by post.
+// dossiers under scopePath: received, of which online and by post, and results returned by
+// post; ordered by level and procedure code.
 func (s *Store) ProcedureActivity(ctx context.Context, scopePath string, p domain.Period) ([]domain.ProcedureActivity, error) {
-	rows, err := s.db.WithContext(ctx).Raw(procedureActivitySQL, periodArgs(scopePath, p)).Rows()
+	groups, err := s.reportGroups(ctx, scopePath, p, true)
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []domain.ProcedureActivity
-	for rows.Next() {
-		var a domain.ProcedureActivity
-		if err := rows.Scan(&a.Level, &a.ProcedureCode, &a.Received, &a.ReceivedOnline, &a.ReceivedPostal, &a.ReturnedPostal); err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, a)
-	}
-	return out, translate(rows.Err())
+	return activity(groups), nil
 }
 
 // FeedbackCounts returns how many feedback items (phản ánh, kiến nghị) the agencies under
@@ -181,14 +253,11 @@ func (s *Store) ComputeAppendix(ctx context.Context, a *domain.Agency, p domain.
 	if err != nil {
 		return nil, nil, err
 	}
-	fields, err := s.FieldFigures(ctx, a.Path, p)
+	groups, err := s.reportGroups(ctx, a.Path, p, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	activity, err := s.ProcedureActivity(ctx, a.Path, p)
-	if err != nil {
-		return nil, nil, err
-	}
+	fields := fieldRows(groups)
 	fbReceived, fbResolved, err := s.FeedbackCounts(ctx, a.Path, p)
 	if err != nil {
 		return nil, nil, err
@@ -202,7 +271,7 @@ func (s *Store) ComputeAppendix(ctx context.Context, a *domain.Agency, p domain.
 		return nil, nil, err
 	}
 	app := domain.BuildAppendix(domain.AppendixInput{AgencyCode: a.Code, Period: p, Levels: levels, Fields: fields,
-		Catalogue: catalogue, Activity: activity, FeedbackReceived: fbReceived, FeedbackResolved: fbResolved,
+		Catalogue: catalogue, Activity: activity(groups), FeedbackReceived: fbReceived, FeedbackResolved: fbResolved,
 		Manual: manual, GeneratedAt: generatedAt.In(domain.Location).Truncate(time.Second)})
 	if err := app.Check(); err != nil {
 		return nil, nil, err

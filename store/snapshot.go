@@ -67,6 +67,9 @@ func (s *Store) snapshotRow(snap *Snapshot) (snapshotRow, error) {
 	if snap.Appendix == nil {
 		return snapshotRow{}, domain.Errorf(domain.EINTERNAL, "snapshot without an appendix")
 	}
+	app := *snap.Appendix // the caller's appendix may be shared: change a copy
+	app.Source = domain.SourceSnapshot
+	snap.Appendix = &app
 	b, err := json.Marshal(snapshotData{Appendix: snap.Appendix, Fields: snap.Fields})
 	if err != nil {
 		return snapshotRow{}, err
@@ -79,7 +82,9 @@ func (s *Store) snapshotRow(snap *Snapshot) (snapshotRow, error) {
 }
 
 // CreateSnapshot stores snap as the next revision of its agency and period key and fills in
-// its ID, Revision and CreatedAt (now when unset). Concurrent callers get distinct revisions.
+// its ID, Revision and CreatedAt (now when unset); snap.Appendix becomes a copy whose
+// source is "snapshot".
+// Concurrent callers get distinct revisions.
 func (s *Store) CreateSnapshot(ctx context.Context, snap *Snapshot) error {
 	row, err := s.snapshotRow(snap)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -33,6 +34,8 @@ type Store struct {
 	sqlDB   *sql.DB
 	dialect string
 	now     func() time.Time
+
+	agencies sync.Map // code → *domain.Agency, as found: agencies are never changed or deleted
 }
 
 // Options say which database to open.

@@ -22,7 +22,7 @@ type userRow struct {
 func (userRow) TableName() string { return "users" }
 
 func (r *userRow) domain() *domain.User {
-	u := &domain.User{ID: r.ID, Username: r.Username, PasswordHash: r.PasswordHash, CreatedAt: r.CreatedAt}
+	u := &domain.User{ID: r.ID, Username: r.Username, PasswordHash: r.PasswordHash, CreatedAt: r.CreatedAt.In(domain.Location)}
 	for _, role := range strings.Split(r.Roles, ",") {
 		if role != "" {
 			u.Roles = append(u.Roles, domain.Role(role))

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"motcua/api"
+	"motcua/jobs"
 	"motcua/store"
 )
 
@@ -23,7 +25,15 @@ func apiConfig(cfg *Config, log *slog.Logger) api.Config {
 // startJobs starts the scheduler when enabled and returns the function that stops it and
 // waits for running jobs.
 func startJobs(ctx context.Context, log *slog.Logger, cfg *Config, st *store.Store, srv *api.Server) (func(), error) {
-	return func() {}, nil
+	if !cfg.Scheduler {
+		log.Info("scheduler off (MOTCUA_SCHEDULER=off)")
+		return func() {}, nil
+	}
+	sched := jobs.New(st, log, time.Now)
+	if err := sched.Start(ctx); err != nil {
+		return nil, err
+	}
+	return sched.Stop, nil
 }
 
 // runCommand runs the maintenance subcommands.
@@ -33,6 +43,10 @@ func runCommand(log *slog.Logger, cmd string, args []string) error {
 		return importDossiers(log, args)
 	case "calendar":
 		return loadCalendar(log, args)
+	case "bench":
+		return benchCommand(log, args)
+	case "demo":
+		return runDemo(log, args)
 	}
 	return fmt.Errorf("unknown command %q (motcua help lists them)", cmd)
 }
