@@ -22,8 +22,8 @@ func (s *Server) idempotency(c *fiber.Ctx) error {
 		strings.HasPrefix(string(c.Request().Header.ContentType()), "text/csv") {
 		return c.Next()
 	}
-	if len(key) > 200 {
-		return domain.Invalid("Idempotency-Key", "is longer than 200 characters")
+	if len(key) > 200 || strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		return domain.Invalid("Idempotency-Key", "must be 1 to 200 visible ASCII characters")
 	}
 	b, err := body(c, maxJSONBody)
 	if err != nil {

@@ -81,6 +81,9 @@ func (s *Server) putCalendar(c *fiber.Ctx) error {
 		return err
 	}
 	var p domain.Problems
+	if len(req.Source) > 500 {
+		p.Add("source", "is longer than 500 bytes")
+	}
 	y := domain.CalendarYear{Year: year, Source: req.Source,
 		Holidays: parseDates("holidays", req.Holidays, &p), ExtraWorkdays: parseDates("extra_workdays", req.ExtraWorkdays, &p)}
 	if err := p.Err(); err != nil {

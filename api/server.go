@@ -4,6 +4,7 @@ package api
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"time"
 
@@ -108,12 +109,30 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		}
 		status = c.Response().StatusCode()
 	}
+	drainBody(c)
 	d := time.Since(start)
 	s.metrics.observe(c.Method(), routePath(c), status, d)
 	s.log.LogAttrs(context.Background(), slog.LevelInfo, "request",
 		slog.String("request_id", requestID(c)), slog.String("method", c.Method()),
 		slog.String("route", routePath(c)), slog.Int("status", status), slog.Duration("duration", d))
 	return nil
+}
+
+// maxDrain is how much of an unread request body is read away so that the connection can
+// serve the next request; a longer rest closes the connection instead.
+const maxDrain = 64 << 10
+
+// drainBody makes sure that what a handler left unread of a streamed request body is never
+// parsed as the next request on the connection: the rest is read away, or, when long, the
+// connection is closed after the answer.
+func drainBody(c *fiber.Ctx) {
+	if !c.Request().IsBodyStream() {
+		return
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(c.Context().RequestBodyStream(), maxDrain+1))
+	if err != nil || n > maxDrain {
+		c.Context().SetConnectionClose()
+	}
 }
 
 // securityHeaders sets the headers every answer carries.

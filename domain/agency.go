@@ -2,7 +2,6 @@ package domain
 
 import (
 	"regexp"
-	"strings"
 	"time"
 )
 
@@ -61,11 +60,7 @@ func (a *Agency) Validate() error {
 	if !ValidAgencyCode(a.Code) {
 		p.Add("code", "must be digits and capital letters separated by dots, e.g. 000.00.00.H30")
 	}
-	if strings.TrimSpace(a.Name) == "" {
-		p.Add("name", "is required")
-	} else if len(a.Name) > 300 {
-		p.Add("name", "is longer than 300 bytes")
-	}
+	checkText(&p, "name", a.Name, 300, true)
 	if !a.Level.Valid() {
 		p.Add("level", "must be province, district or commune")
 	}

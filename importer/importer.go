@@ -119,7 +119,7 @@ func validate(r io.Reader, spool io.Writer, cat *catalogue, rules domain.Rules, 
 			if first, dup := seen[item.Dossier.Code]; dup {
 				item, errs = nil, append(errs, domain.FieldError{Line: line, Field: "code", Message: fmt.Sprintf("repeats line %d", first)})
 			} else {
-				seen[item.Dossier.Code] = line
+				seen[strings.Clone(item.Dossier.Code)] = line // not a substring pinning the whole CSV line
 			}
 		}
 		if item == nil {

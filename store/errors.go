@@ -32,6 +32,9 @@ func translate(err error) error {
 			return domain.Errorf(domain.ECONFLICT, "it exists already")
 		case strings.HasPrefix(pgErr.Code, "08"), pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03":
 			return unavailable(err)
+		case strings.HasPrefix(pgErr.Code, "22"):
+			// A data exception: a value the database cannot hold (a NUL byte, say) came from a client.
+			return domain.Invalid("input", "holds a value that cannot be stored (e.g. a NUL character)")
 		}
 		return err
 	case errors.Is(err, context.DeadlineExceeded):

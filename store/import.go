@@ -11,8 +11,17 @@ import (
 	"motcua/domain"
 )
 
-// ImportBatch is how many rows an import writes per statement.
+// ImportBatch is how many rows an import reads and checks at a time.
 const ImportBatch = 500
+
+// rowsPerInsert is how many rows one INSERT carries: the pure-Go SQLite driver binds
+// parameters in time quadratic in their number, so it gets small statements.
+func (s *Store) rowsPerInsert() int {
+	if s.dialect == SQLite {
+		return 50
+	}
+	return ImportBatch
+}
 
 // ImportResult counts what an import did.
 type ImportResult struct {
@@ -166,7 +175,7 @@ func (s *Store) importBatch(tx *gorm.DB, batch []ImportItem) (imported, skipped 
 		row.ID = 0
 		rows = append(rows, row)
 	}
-	if err := tx.CreateInBatches(&rows, ImportBatch).Error; err != nil {
+	if err := tx.CreateInBatches(&rows, s.rowsPerInsert()).Error; err != nil {
 		if domain.ErrorCode(translate(err)) == domain.ECONFLICT {
 			return 0, 0, nil, &domain.Error{Code: domain.EUNPROCESSABLE, Message: "A dossier code appears twice.",
 				Fields: []domain.FieldError{{Line: fresh[0].Line, Field: "code", Message: "appears twice in this batch of rows"}}}
@@ -179,7 +188,7 @@ func (s *Store) importBatch(tx *gorm.DB, batch []ImportItem) (imported, skipped 
 			events = append(events, eventToRow(rows[i].ID, &it.Events[j], now))
 		}
 	}
-	if err := tx.CreateInBatches(&events, ImportBatch).Error; err != nil {
+	if err := tx.CreateInBatches(&events, s.rowsPerInsert()).Error; err != nil {
 		return 0, 0, nil, err
 	}
 	return len(rows), skipped, nil, nil
