@@ -76,3 +76,13 @@ func TestAgencyTree(t *testing.T) {
 		t.Fatalf("ListAgencies(ward) = %v, %v; want the ward", sub, err)
 	}
 }
+
+func TestEventsCannotBeTruncated(t *testing.T) {
+	s := storetest.MustOpen(t)
+	if s.Dialect() != store.Postgres {
+		t.Skip("TRUNCATE is PostgreSQL's; SQLite's DELETE is covered by the e2e append-only test")
+	}
+	if err := s.DB().Exec("TRUNCATE dossier_events").Error; err == nil {
+		t.Fatal("TRUNCATE dossier_events succeeded")
+	}
+}
