@@ -764,7 +764,7 @@ func TestHostileInput(t *testing.T) {
 						}
 					}
 				}
-				if leak := internalLeak(res.Body); leak != "" && c.route != "GET /metrics" && c.route != "HEAD /metrics" {
+				if leak := internalLeak(res.Body, req.Path+bodyText(req.Body)); leak != "" && c.route != "GET /metrics" && c.route != "HEAD /metrics" {
 					fail("%s: the answer shows internals (%q): %s", what, leak, res)
 				}
 				if res.Status < 400 {
@@ -923,16 +923,28 @@ func giantCases(f *hostileFixtures) []hostileCase {
 }
 
 // internalLeak returns the first sign of internals in an answer: SQL errors, stack traces, drivers.
-func internalLeak(body []byte) string {
+func internalLeak(body []byte, sent string) string {
 	s := string(body)
 	if len(s) > 1<<16 {
 		s = s[:1<<16]
 	}
 	for _, w := range []string{"SQLSTATE", "sqlite", "gorm", "goroutine ", "runtime/", ".go:", "pq: ", "pgx", "syntax error at",
 		"no such table", "panic:", "database/sql", "invalid byte sequence"} {
-		if strings.Contains(s, w) {
+		// A word the request itself carried may come back in the answer (a name, a note).
+		if strings.Contains(s, w) && !strings.Contains(sent, w) {
 			return w
 		}
+	}
+	return ""
+}
+
+// bodyText is a request body as text, for comparing with what comes back.
+func bodyText(b any) string {
+	switch v := b.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
 	}
 	return ""
 }
