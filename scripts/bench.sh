@@ -63,5 +63,5 @@ echo "command: scripts/bench.sh $*"
 echo
 mkdir -p "$tmp/work"
 MOTCUA_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable" \
-	timeout --foreground 50m "$tmp/motcua" bench run -pgbin "$pgbin" -workdir "$tmp/work" "$@"
+	timeout --foreground 150m "$tmp/motcua" bench run -pgbin "$pgbin" -workdir "$tmp/work" "$@"
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
