@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -147,6 +148,57 @@ func TestActions(t *testing.T) {
 		t.Errorf("version = %v, want 7", v)
 	}
 	e.do("GET", "/api/v1/dossiers/"+code+"/deadline", "ward1.specialist", nil).expect(200, `"clock_start"`, `"stops"`)
+}
+
+// TestSearchByName checks that a name is found from the start of any of its words, the last
+// word typed a prefix, in the order written — the same on both databases, whatever index
+// PostgreSQL answers from (a commune's entries or the province-wide full-text index).
+func TestSearchByName(t *testing.T) {
+	e := mustEnv(t)
+	e.mustProcedure(procCode, 3, false)
+	names := []string{"Nguyễn Văn An", "Nguyễn Văn Anh", "Lê Thị Hoa Hồng", "Công ty TNHH Xây dựng 123",
+		"Trần  Văn-An", "李小龍", "Đỗ Đức Được"}
+	for i, n := range names {
+		e.do("POST", "/api/v1/dossiers", "ward1.reception", map[string]any{"agency_code": ward1Code, "procedure_code": procCode,
+			"channel": "direct", "applicant": map[string]any{"name": n, "phone": fmt.Sprintf("09876543%02d", i)}}).expect(201)
+	}
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"nguyen van an", []string{"Nguyễn Văn An", "Nguyễn Văn Anh"}},
+		{"nguyen van anh", []string{"Nguyễn Văn Anh"}},
+		{"Nguyễn Văn A", []string{"Nguyễn Văn An", "Nguyễn Văn Anh"}},
+		{"van an", []string{"Nguyễn Văn An", "Nguyễn Văn Anh", "Trần  Văn-An"}},
+		{"an van", nil},
+		{"guyen", nil},
+		{"thi hoa h", []string{"Lê Thị Hoa Hồng"}},
+		{"le hoa", nil},
+		{"hong", []string{"Lê Thị Hoa Hồng"}},
+		{"tnhh xay dung 12", []string{"Công ty TNHH Xây dựng 123"}},
+		{"123", []string{"Công ty TNHH Xây dựng 123"}},
+		{"tran van an", []string{"Trần  Văn-An"}},
+		{"李", []string{"李小龍"}},
+		{"小龍", nil},
+		{"do duc duoc", []string{"Đỗ Đức Được"}},
+		{"d", []string{"Công ty TNHH Xây dựng 123", "Đỗ Đức Được"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			for _, user := range []string{"ward1.reception", "admin"} { // a commune; the whole deployment
+				var got []string
+				for _, it := range e.do("GET", "/api/v1/dossiers?q="+url.QueryEscape(tt.q), user, nil).expect(200).json()["items"].([]any) {
+					got = append(got, it.(map[string]any)["applicant"].(map[string]any)["name"].(string))
+				}
+				sort.Strings(got)
+				want := append([]string(nil), tt.want...)
+				sort.Strings(want)
+				if strings.Join(got, "|") != strings.Join(want, "|") {
+					t.Errorf("%s: got %q, want %q", user, got, want)
+				}
+			}
+		})
+	}
 }
 
 func TestSearch(t *testing.T) {

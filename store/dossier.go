@@ -414,11 +414,11 @@ func (s *Store) ListDossiers(ctx context.Context, f DossierFilter) ([]*domain.Do
 }
 
 // searchPostgres narrows q (the filtered dossiers) to those matching the search text, in
-// the shape PostgreSQL's indexes answer (migration 0002) with the same meaning as on SQLite:
-// the code exactly; the folded name from the start of any word, whose page of ids comes from
-// an index-only scan of (agency_path, applicant_name_norm) for a small scope (a commune) or
-// from the full-text index of the words for a large one; and, for digits, the end of the phone
-// number, a prefix of the reversed number. Phone numbers hold only digits and '+', so text
+// the shape PostgreSQL's indexes answer (migrations 0002 and 0004) with the same meaning as
+// on SQLite: the code exactly; the folded name from the start of any word, whose page of ids
+// comes from an index-only scan of (agency_path, applicant_name_norm) for a small scope (a
+// commune) or from the full-text index of its words and word pairs for a large one; and,
+// for digits, the end of the phone number, a prefix of the reversed number. Phone numbers hold only digits and '+', so text
 // with anything else cannot match one. Each way yields at most a page of ids and the union
 // is joined back by id: under an OR, PostgreSQL would scan the whole table instead.
 func (s *Store) searchPostgres(q *gorm.DB, filtered func() (*gorm.DB, error), limit int, code, folded, digits string) (*gorm.DB, error) {
@@ -431,15 +431,23 @@ func (s *Store) searchPostgres(q *gorm.DB, filtered func() (*gorm.DB, error), li
 	}
 	var byName *gorm.DB
 	var err error
-	if words := strings.Fields(folded); len(words) > 0 {
-		// The same words as a phrase, the last one a prefix: the full-text index finds them
-		// over a whole province; the LIKEs keep the meaning exact.
-		for i, w := range words {
-			words[i] = "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(w) + "'"
+	if words := strings.Fields(folded); len(words) > 0 && isASCIIAlnum(folded) {
+		// The same words as terms of dossier_name_terms (migration 0004): each pair of
+		// neighbouring words, the last one a prefix; a single word is a prefix itself. The
+		// full-text index finds them over a whole province; the LIKEs keep the meaning exact.
+		// Folded text holds only letters, digits and single spaces; the full-text parser
+		// splits ASCII letters and digits exactly at the spaces, other scripts it may not
+		// (that depends on the database's locale), so those are left to the LIKEs alone.
+		terms := []string{words[0]}
+		if len(words) > 1 {
+			terms = terms[:0]
+			for i := 1; i < len(words); i++ {
+				terms = append(terms, words[i-1]+"0"+words[i])
+			}
 		}
 		byName, err = page(`(applicant_name_norm LIKE ? OR applicant_name_norm LIKE ?)
-			AND to_tsvector('simple', applicant_name_norm) @@ to_tsquery('simple', ?)`,
-			folded+"%", "% "+folded+"%", strings.Join(words, " <-> ")+":*")
+			AND dossier_name_terms(applicant_name_norm) @@ to_tsquery('simple', ?)`,
+			folded+"%", "% "+folded+"%", strings.Join(terms, " & ")+":*")
 	} else {
 		byName, err = page("applicant_name_norm LIKE ? OR applicant_name_norm LIKE ?", folded+"%", "% "+folded+"%")
 	}
@@ -459,6 +467,16 @@ func (s *Store) searchPostgres(q *gorm.DB, filtered func() (*gorm.DB, error), li
 			byName, byCode, byPhone), nil
 	}
 	return q.Where("id IN (SELECT id FROM (?) AS by_name UNION ALL SELECT id FROM (?) AS by_code)", byName, byCode), nil
+}
+
+// isASCIIAlnum reports whether folded text holds only ASCII letters, digits and spaces.
+func isASCIIAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func reverseString(s string) string {
