@@ -41,7 +41,38 @@ type env struct {
 	clock  *clock
 	tokens map[string]string // username → bearer token
 	logs   *bytes.Buffer
-	base   string // http://127.0.0.1:port of the running server
+	base   string        // http://127.0.0.1:port of the running server
+	opts   store.Options // the database, for a second replica
+}
+
+// serve starts e's server on e.store, on a free loopback port.
+func (e *env) serve() {
+	tb := e.t
+	tb.Helper()
+	logger := slog.New(slog.NewJSONHandler(lockedWriter{w: e.logs}, nil))
+	e.server = api.New(e.store, api.Config{PublicURL: "http://motcua.test", Secret: testSecret, Version: "test",
+		Logger: logger, Now: e.clock.Now, PublicCache: 1000})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e.base = "http://" + ln.Addr().String()
+	go e.server.App().Listener(ln)
+	tb.Cleanup(func() { e.server.Shutdown(5 * time.Second) })
+}
+
+// replica starts a second server on a second store over e's database, as another replica
+// of the deployment would run, with the same clock and secret.
+func (e *env) replica() *env {
+	e.t.Helper()
+	st, err := store.Open(context.Background(), e.opts)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { st.Close() })
+	r := &env{t: e.t, store: st, opts: e.opts, clock: e.clock, tokens: map[string]string{}, logs: e.logs}
+	r.serve()
+	return r
 }
 
 const (
@@ -62,18 +93,9 @@ func vn(s string) time.Time {
 // mustEnv builds the environment; the clock starts on Monday 2024-03-04 at 09:00.
 func mustEnv(tb testing.TB) *env {
 	tb.Helper()
-	st := storetest.MustOpen(tb)
-	e := &env{t: tb, store: st, clock: &clock{t: vn("2024-03-04 09:00")}, tokens: map[string]string{}, logs: &bytes.Buffer{}}
-	logger := slog.New(slog.NewJSONHandler(lockedWriter{w: e.logs}, nil))
-	e.server = api.New(st, api.Config{PublicURL: "http://motcua.test", Secret: testSecret, Version: "test",
-		Logger: logger, Now: e.clock.Now})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	e.base = "http://" + ln.Addr().String()
-	go e.server.App().Listener(ln)
-	tb.Cleanup(func() { e.server.Shutdown(5 * time.Second) })
+	st, opts := storetest.MustOpenURL(tb)
+	e := &env{t: tb, store: st, opts: opts, clock: &clock{t: vn("2024-03-04 09:00")}, tokens: map[string]string{}, logs: &bytes.Buffer{}}
+	e.serve()
 	ctx := context.Background()
 	for _, a := range []*domain.Agency{
 		{Code: cityCode, Name: "UBND thành phố Sóc Trăng", Level: domain.LevelDistrict},

@@ -16,6 +16,8 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+
+	publicHits, publicMisses prometheus.Counter // public answers by token from the cache, or not
 }
 
 func newMetrics() *metrics {
@@ -29,7 +31,11 @@ func newMetrics() *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
 		}, []string{"method", "route"}),
 	}
-	m.reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	lookups := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "motcua_public_cache_lookups_total", Help: "Public answers by lookup token: from the cache (hit) or the database (miss).",
+	}, []string{"result"})
+	m.publicHits, m.publicMisses = lookups.WithLabelValues("hit"), lookups.WithLabelValues("miss")
+	m.reg.MustRegister(m.requests, m.duration, lookups, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

@@ -146,11 +146,7 @@ func (s *Server) citizenPage(c *fiber.Ctx) error {
 // showCitizenPage renders the status page of the dossier with token, with a survey problem if any.
 func (s *Server) showCitizenPage(c *fiber.Ctx, token string, status int, surveyError, comment string) error {
 	ctx := c.UserContext()
-	d, err := s.dossierByToken(ctx, token)
-	if err != nil {
-		return s.pageError(c, err)
-	}
-	v, err := s.publicView(ctx, d)
+	v, err := s.publicByToken(ctx, token)
 	if err != nil {
 		return s.pageError(c, err)
 	}
@@ -161,12 +157,12 @@ func (s *Server) showCitizenPage(c *fiber.Ctx, token string, status int, surveyE
 	if v.Timeliness != nil {
 		timeliness = *v.Timeliness
 	}
-	m.Progress, m.ProgressClass = progressText(v.Status, timeliness, v.overdue, v.clockStopped)
+	m.Progress, m.ProgressClass = progressText(v.Status, timeliness, v.overdue(s.now()), v.clockStopped)
 	for i := len(v.History) - 1; i >= 0; i-- {
 		m.History = append(m.History, pageRow{v.History[i].Status.Label(), vnTime(v.History[i].At)})
 	}
-	if d.Status == domain.StatusReturned {
-		sv, err := s.store.FindSurvey(ctx, d.ID)
+	if v.Status == domain.StatusReturned {
+		sv, err := s.store.FindSurvey(ctx, v.id)
 		switch domain.ErrorCode(err) {
 		case "":
 			m.Rated, m.RatedSatisfied = true, sv.Satisfied

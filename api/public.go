@@ -31,7 +31,13 @@ type publicDossier struct {
 	ApplicantNameMasked string          `json:"applicant_name_masked"`
 	History             []publicHistory `json:"history"`
 
-	overdue, clockStopped bool // for the citizen's page
+	id           int64 // for the citizen's page: its survey
+	clockStopped bool
+}
+
+// overdue reports whether the dossier's deadline has passed with its clock running, at now.
+func (v *publicDossier) overdue(now time.Time) bool {
+	return v.Status.Open() && !v.clockStopped && now.After(v.DueAt)
 }
 
 // publicHistory is one change of status: when, and to which status.
@@ -73,7 +79,7 @@ func (s *Server) publicView(ctx context.Context, d *domain.Dossier) (*publicDoss
 		StatusLabel: d.Status.Label(), ReceivedAt: d.ReceivedAt.In(loc), DueAt: d.DueAt.In(loc),
 		AppointmentAt: d.AppointmentAt.In(loc), ResolvedAt: inVietnam(d.ResolvedAt), ReturnedAt: inVietnam(d.ReturnedAt),
 		ApplicantNameMasked: domain.MaskName(d.Applicant.Name), History: []publicHistory{},
-		overdue: d.Overdue(s.now()), clockStopped: d.ClockStopped}
+		id: d.ID, clockStopped: d.ClockStopped}
 	if d.Timeliness != "" {
 		t := string(d.Timeliness)
 		v.Timeliness = &t
@@ -94,23 +100,49 @@ func inVietnam(t *time.Time) *time.Time {
 	return &v
 }
 
-// sendPublic answers with the public view of d, never cached.
-func (s *Server) sendPublic(c *fiber.Ctx, d *domain.Dossier) error {
-	v, err := s.publicView(c.UserContext(), d)
-	if err != nil {
-		return err
+// publicByToken verifies a lookup token and returns the public view of its dossier, from
+// the cache when it holds it (a kept view is never stale: see publicCache). A token this
+// server did not sign is ENOTFOUND without a database query. The view is shared: read only.
+func (s *Server) publicByToken(ctx context.Context, token string) (*publicDossier, error) {
+	id, ok := s.lookup.Verify(token)
+	if !ok {
+		return nil, dossierNotFound()
 	}
+	if v, ok := s.public.get(id); ok {
+		s.metrics.publicHits.Inc()
+		return v, nil
+	}
+	gen, keep := s.public.begin()
+	d, err := s.store.FindDossierByLookupID(ctx, id)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, dossierNotFound()
+	} else if err != nil {
+		return nil, err
+	}
+	v, err := s.publicView(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if keep {
+		s.public.put(id, v, gen)
+	}
+	s.metrics.publicMisses.Inc()
+	return v, nil
+}
+
+// sendPublic answers with a public view; browsers and proxies must not keep it.
+func (s *Server) sendPublic(c *fiber.Ctx, v *publicDossier) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(v)
 }
 
 // getPublicDossier answers GET /public/dossiers/:token.
 func (s *Server) getPublicDossier(c *fiber.Ctx) error {
-	d, err := s.dossierByToken(c.UserContext(), c.Params("token"))
+	v, err := s.publicByToken(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return err
 	}
-	return s.sendPublic(c, d)
+	return s.sendPublic(c, v)
 }
 
 // publicLookup answers GET /public/lookup?code=&phone_last4=; a wrong pair is answered as an unknown code.
@@ -139,7 +171,11 @@ func (s *Server) publicLookup(c *fiber.Ctx) error {
 	if len(phone) < 4 || subtle.ConstantTimeCompare([]byte(phone[len(phone)-4:]), []byte(last4)) != 1 {
 		return dossierNotFound()
 	}
-	return s.sendPublic(c, d)
+	v, err := s.publicView(c.UserContext(), d)
+	if err != nil {
+		return err
+	}
+	return s.sendPublic(c, v)
 }
 
 func fourDigits(s string) bool {

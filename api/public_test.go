@@ -19,6 +19,8 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 	"golang.org/x/text/unicode/norm"
+
+	"motcua/store"
 )
 
 // The applicant of the public fixture: every value distinctive, so that its absence from
@@ -536,4 +538,87 @@ func decodeQR(t testing.TB, img image.Image) string {
 		t.Fatalf("decode QR: %v", err)
 	}
 	return res.GetText()
+}
+
+// publicCacheHits reads how many public answers the server gave from its cache (/metrics).
+func (e *env) publicCacheHits() int {
+	e.t.Helper()
+	body := e.do("GET", "/metrics", "", nil).expect(200).body
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, `motcua_public_cache_lookups_total{result="hit"} `); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				e.t.Fatalf("metric line %q", line)
+			}
+			return n
+		}
+	}
+	return 0
+}
+
+// TestPublicAnswerIsNeverStale: a public answer changes with the dossier, whichever replica
+// answers and whichever took the action. On PostgreSQL the answers come from each
+// replica's cache between changes; the embedded database keeps none.
+func TestPublicAnswerIsNeverStale(t *testing.T) {
+	a := mustEnv(t)
+	a.mustPublicProcedure()
+	d := a.mustPublicIntake(nil)
+	b := a.replica()
+	status := func(e *env) string {
+		t.Helper()
+		return e.do("GET", "/api/v1/public/dossiers/"+d.token, "", nil).expect(200).json()["status"].(string)
+	}
+	// waitFor asks replica e until it answers want: another replica hears of a change a
+	// moment after its commit (NOTIFY); the replica that made it, at once. (A few times
+	// only, more slowly each time: public answers are rate limited.)
+	waitFor := func(e *env, want string) {
+		t.Helper()
+		pause := 25 * time.Millisecond
+		for got := status(e); got != want; got = status(e) {
+			if pause > 5*time.Second {
+				t.Fatalf("replica still answers %s, want %s", got, want)
+			}
+			time.Sleep(pause)
+			pause *= 2
+		}
+	}
+	for _, e := range []*env{a, b} {
+		for range 3 {
+			if got := status(e); got != "received" {
+				t.Fatalf("status = %s, want received", got)
+			}
+		}
+	}
+	a.act("ward1.specialist", d.code, "start", nil)
+	if got := status(a); got != "processing" {
+		t.Fatalf("the replica that acted answers %s, want processing", got)
+	}
+	waitFor(b, "processing")
+	b.act("ward1.specialist", d.code, "resolve", map[string]any{"outcome": "approved"})
+	if got := status(b); got != "resolved" {
+		t.Fatalf("the replica that acted answers %s, want resolved", got)
+	}
+	waitFor(a, "resolved")
+	// The citizen's page reads the same answers.
+	b.do("GET", "/t/"+d.token, "", nil).expect(200, "Đã có kết quả")
+
+	hits := a.publicCacheHits() + b.publicCacheHits()
+	if a.store.Dialect() == store.Postgres && hits == 0 {
+		t.Error("no public answer came from a cache on PostgreSQL")
+	} else if a.store.Dialect() != store.Postgres && hits != 0 {
+		t.Errorf("%d public answers came from a cache on the embedded database", hits)
+	}
+	if t.Failed() || a.store.Dialect() != store.Postgres {
+		return
+	}
+
+	// A replica whose listener loses its connection forgets what it kept (it may miss
+	// changes), and keeps nothing until it listens again.
+	if err := a.store.DB().Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE pid <> pg_backend_pid() AND query LIKE 'LISTEN %'`).Error; err != nil {
+		t.Fatal(err)
+	}
+	a.act("ward1.reception", d.code, "return", map[string]any{"channel": "direct"})
+	waitFor(b, "returned")
+	b.do("GET", "/t/"+d.token, "", nil).expect(200, "Đã trả kết quả")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"motcua/domain"
 	"motcua/qr"
@@ -26,6 +27,7 @@ type Config struct {
 	Version         string       // reported by /healthz
 	Logger          *slog.Logger // nil = slog.Default()
 	TokenTTL        time.Duration
+	PublicCache     int              // public answers kept in memory (PostgreSQL only); 0 = none
 	Now             func() time.Time // nil = time.Now; tests move the clock
 }
 
@@ -40,6 +42,7 @@ type Server struct {
 	tokens      *tokenSigner
 	lookup      *qr.Signer
 	rulesCache  rulesCache
+	public      *publicCache
 	readyChecks []func(*fiber.Ctx) (string, any)
 }
 
@@ -69,6 +72,13 @@ func New(st *store.Store, cfg Config) *Server {
 	}
 	s.readyChecks = append(s.readyChecks, s.calendarReady)
 	s.metrics = newMetrics()
+	s.public = newPublicCache(cfg.PublicCache, st.DossierChangesLive)
+	if cfg.PublicCache > 0 {
+		st.OnDossierChange(s.public.forget)
+		s.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "motcua_public_cache_entries", Help: "Public answers kept in memory.",
+		}, func() float64 { return float64(s.public.len()) }))
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "motcua",
 		ErrorHandler:          s.errorHandler,

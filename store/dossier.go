@@ -316,11 +316,12 @@ func (s *Store) UpdateDossier(ctx context.Context, code string, fn func(d *domai
 		}
 		d.UpdatedAt = now.Truncate(time.Microsecond)
 		out = d
-		return nil
+		return s.notifyChanged(tx, d.LookupID)
 	})
 	if err != nil {
 		return nil, translate(err)
 	}
+	s.dossierChanged(out.LookupID)
 	return out, nil
 }
 

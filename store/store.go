@@ -36,6 +36,8 @@ type Store struct {
 	now     func() time.Time
 
 	agencies sync.Map // code → *domain.Agency, as found: agencies are never changed or deleted
+	url      string   // the PostgreSQL URL, for the change listener
+	changes  changeFeed
 }
 
 // Options say which database to open.
@@ -90,7 +92,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(n)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, now: time.Now}
+	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, now: time.Now, url: o.URL}
 	if err := s.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err
@@ -98,8 +100,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.sqlDB.Close() }
+// Close stops the change listener and closes the database.
+func (s *Store) Close() error {
+	s.stopListening()
+	return s.sqlDB.Close()
+}
 
 // Dialect returns "postgres" or "sqlite".
 func (s *Store) Dialect() string { return s.dialect }

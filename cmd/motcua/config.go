@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"motcua/domain"
@@ -25,6 +26,7 @@ type Config struct {
 	WorkHours       domain.WorkHours
 	SupplementClock domain.SupplementClock
 	Scheduler       bool
+	PublicCache     int
 }
 
 // configFromEnv parses and validates the environment; the error names the variable.
@@ -77,6 +79,11 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	case "off":
 	default:
 		bad("MOTCUA_SCHEDULER", "must be on or off, not %q", v)
+	}
+	if n, err := strconv.Atoi(get("MOTCUA_PUBLIC_CACHE", "50000")); err != nil || n < 0 || n > 10_000_000 {
+		bad("MOTCUA_PUBLIC_CACHE", "must be a number of answers from 0 (no cache) to 10000000")
+	} else {
+		c.PublicCache = n
 	}
 	return c, errors.Join(errs...)
 }

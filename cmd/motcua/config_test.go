@@ -23,6 +23,9 @@ func TestConfigFromEnv(t *testing.T) {
 		{"bad supplement clock", map[string]string{"MOTCUA_SUPPLEMENT_CLOCK": "stop"}, "MOTCUA_SUPPLEMENT_CLOCK"},
 		{"pause clock", map[string]string{"MOTCUA_SUPPLEMENT_CLOCK": "pause"}, ""},
 		{"bad scheduler", map[string]string{"MOTCUA_SCHEDULER": "yes"}, "MOTCUA_SCHEDULER"},
+		{"no public cache", map[string]string{"MOTCUA_PUBLIC_CACHE": "0"}, ""},
+		{"bad public cache", map[string]string{"MOTCUA_PUBLIC_CACHE": "-1"}, "MOTCUA_PUBLIC_CACHE"},
+		{"public cache not a number", map[string]string{"MOTCUA_PUBLIC_CACHE": "lots"}, "MOTCUA_PUBLIC_CACHE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

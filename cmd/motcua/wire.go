@@ -19,7 +19,7 @@ const extraUsage = `  calendar load [YEAR…]       load the shipped official ho
 // apiConfig hands the HTTP layer its part of the configuration.
 func apiConfig(cfg *Config, log *slog.Logger) api.Config {
 	return api.Config{PublicURL: cfg.PublicURL, Secret: cfg.Secret, Version: version, Logger: log,
-		WorkHours: cfg.WorkHours, SupplementClock: cfg.SupplementClock}
+		WorkHours: cfg.WorkHours, SupplementClock: cfg.SupplementClock, PublicCache: cfg.PublicCache}
 }
 
 // startJobs starts the scheduler when enabled and returns the function that stops it and
