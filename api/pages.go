@@ -146,7 +146,11 @@ func (s *Server) citizenPage(c *fiber.Ctx) error {
 // showCitizenPage renders the status page of the dossier with token, with a survey problem if any.
 func (s *Server) showCitizenPage(c *fiber.Ctx, token string, status int, surveyError, comment string) error {
 	ctx := c.UserContext()
-	v, err := s.publicByToken(ctx, token)
+	a, err := s.publicByToken(ctx, token)
+	if err != nil {
+		return s.pageError(c, err)
+	}
+	v, err := a.view()
 	if err != nil {
 		return s.pageError(c, err)
 	}

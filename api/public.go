@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -33,6 +34,29 @@ type publicDossier struct {
 
 	id           int64 // for the citizen's page: its survey
 	clockStopped bool
+}
+
+// publicAnswer is a public view rendered as JSON, with what the citizen's page needs beside
+// it: what the cache of public answers keeps (about 1 KB each).
+type publicAnswer struct {
+	body         []byte // JSON of a publicDossier
+	id           int64
+	clockStopped bool
+}
+
+// answer renders v.
+func (v *publicDossier) answer() (*publicAnswer, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return &publicAnswer{body: b, id: v.id, clockStopped: v.clockStopped}, nil
+}
+
+// view reads the answer back, for the citizen's page.
+func (a *publicAnswer) view() (*publicDossier, error) {
+	v := &publicDossier{id: a.id, clockStopped: a.clockStopped}
+	return v, json.Unmarshal(a.body, v)
 }
 
 // overdue reports whether the dossier's deadline has passed with its clock running, at now.
@@ -100,18 +124,19 @@ func inVietnam(t *time.Time) *time.Time {
 	return &v
 }
 
-// publicByToken verifies a lookup token and returns the public view of its dossier, from
-// the cache when it holds it (a kept view is never stale: see publicCache). A token this
-// server did not sign is ENOTFOUND without a database query. The view is shared: read only.
-func (s *Server) publicByToken(ctx context.Context, token string) (*publicDossier, error) {
+// publicByToken verifies a lookup token and returns the public answer for its dossier, from
+// the cache when it holds it (a kept answer is never stale: see publicCache). A token this
+// server did not sign is ENOTFOUND without a database query.
+func (s *Server) publicByToken(ctx context.Context, token string) (*publicAnswer, error) {
 	id, ok := s.lookup.Verify(token)
 	if !ok {
 		return nil, dossierNotFound()
 	}
-	if v, ok := s.public.get(id); ok {
+	if a, ok := s.public.get(id); ok {
 		s.metrics.publicHits.Inc()
-		return v, nil
+		return a, nil
 	}
+	s.metrics.publicMisses.Inc()
 	gen, keep := s.public.begin()
 	d, err := s.store.FindDossierByLookupID(ctx, id)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
@@ -123,17 +148,21 @@ func (s *Server) publicByToken(ctx context.Context, token string) (*publicDossie
 	if err != nil {
 		return nil, err
 	}
-	if keep {
-		s.public.put(id, v, gen)
+	a, err := v.answer()
+	if err != nil {
+		return nil, err
 	}
-	s.metrics.publicMisses.Inc()
-	return v, nil
+	if keep {
+		s.public.put(id, a, gen)
+	}
+	return a, nil
 }
 
-// sendPublic answers with a public view; browsers and proxies must not keep it.
-func (s *Server) sendPublic(c *fiber.Ctx, v *publicDossier) error {
+// sendPublic sends a public answer; browsers and proxies must not keep it.
+func (s *Server) sendPublic(c *fiber.Ctx, a *publicAnswer) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(v)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(a.body)
 }
 
 // getPublicDossier answers GET /public/dossiers/:token.
@@ -175,7 +204,11 @@ func (s *Server) publicLookup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.sendPublic(c, v)
+	a, err := v.answer()
+	if err != nil {
+		return err
+	}
+	return s.sendPublic(c, a)
 }
 
 func fourDigits(s string) bool {

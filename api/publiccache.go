@@ -8,18 +8,18 @@ import "sync"
 // change was announced, and none could have been missed, while it was being read.
 type publicCache struct {
 	mu   sync.Mutex
-	m    map[string]*publicDossier
+	m    map[string]*publicAnswer
 	gen  uint64 // counts announced changes
 	max  int
 	live func() bool // whether changes can be missed now (store.DossierChangesLive)
 }
 
 func newPublicCache(max int, live func() bool) *publicCache {
-	return &publicCache{m: make(map[string]*publicDossier), max: max, live: live}
+	return &publicCache{m: make(map[string]*publicAnswer), max: max, live: live}
 }
 
 // get returns the kept answer for id.
-func (c *publicCache) get(id string) (*publicDossier, bool) {
+func (c *publicCache) get(id string) (*publicAnswer, bool) {
 	if c.max <= 0 {
 		return nil, false
 	}
@@ -42,7 +42,7 @@ func (c *publicCache) begin() (gen uint64, ok bool) {
 
 // put keeps v for id if no change was announced since begin gave gen and none can have been
 // missed. When full, it forgets an arbitrary kept answer first.
-func (c *publicCache) put(id string, v *publicDossier, gen uint64) {
+func (c *publicCache) put(id string, v *publicAnswer, gen uint64) {
 	if !c.live() {
 		return
 	}

@@ -40,8 +40,12 @@ type Options struct {
 	BigDossiers int           // > 0: also measure list/search and the appendix at this size
 	ImportRows  int           // rows of the large CSV import (default 1,000,000)
 	Phase       time.Duration // length of each load phase and each pgbench run (default 20 s)
+	Only        []string      // run only these parts (Parts); none = all
 	Log         io.Writer     // progress (nil: discarded)
 }
+
+// Parts are the parts of a run that Options.Only may choose.
+var Parts = []string{"lookup", "intake", "list", "appendix", "ready", "import"}
 
 // Row is one line of the result table.
 type Row struct {
@@ -120,19 +124,55 @@ func (r *runner) note(format string, args ...any) {
 	r.report.Notes = append(r.report.Notes, fmt.Sprintf(format, args...))
 }
 
+// wants reports whether the run includes part.
+func (r *runner) wants(part string) bool {
+	return len(r.o.Only) == 0 || slices.Contains(r.o.Only, part)
+}
+
 func (r *runner) run(ctx context.Context) error {
 	o := r.o
-	mainURL, err := r.createDB(ctx, "motcua_bench")
-	if err != nil {
-		return err
+	for _, part := range o.Only {
+		if !slices.Contains(Parts, part) {
+			return fmt.Errorf("no part %q to run (parts: %s)", part, strings.Join(Parts, ", "))
+		}
 	}
 	p, err := NewProvince(10, 15, 100)
 	if err != nil {
 		return err
 	}
-	// The history.
-	r.logf("generating %d dossiers", o.Dossiers)
-	gen, err := r.generate(ctx, mainURL, p, o.Dossiers)
+	if r.wants("lookup") || r.wants("intake") || r.wants("list") || r.wants("appendix") {
+		if err := r.historyParts(ctx, p); err != nil {
+			return err
+		}
+	}
+	if r.wants("ready") {
+		if err := r.sqliteReady(ctx); err != nil {
+			return err
+		}
+	}
+	if r.wants("import") {
+		if err := r.importPhase(ctx, p, "imp_small", 35_000, domain.Date{Year: 2024, Month: 1, Day: 1},
+			domain.Date{Year: 2025, Month: 1, Day: 1}.Start()); err != nil {
+			return err
+		}
+		if err := r.importPhase(ctx, p, "imp_large", o.ImportRows, DefaultFrom, time.Now()); err != nil {
+			return err
+		}
+	}
+	if o.BigDossiers > 0 {
+		return r.bigParts(ctx, p)
+	}
+	return nil
+}
+
+// historyParts generates the history and measures the service over it.
+func (r *runner) historyParts(ctx context.Context, p *Province) error {
+	mainURL, err := r.createDB(ctx, "motcua_bench")
+	if err != nil {
+		return err
+	}
+	r.logf("generating %d dossiers", r.o.Dossiers)
+	gen, err := r.generate(ctx, mainURL, p, r.o.Dossiers)
 	if err != nil {
 		return err
 	}
@@ -155,55 +195,56 @@ func (r *runner) run(ctx context.Context) error {
 	}
 	defer srv.stop()
 	r.note("The service on PostgreSQL was ready (/readyz 200) %s after it was started on the %s-dossier database.", ms(srv.ready), count(gen.Dossiers))
-	if err := r.lookupPhase(ctx, srv); err != nil {
-		return err
-	}
-	if err := r.intakePhase(ctx, srv, p, pgbenchURL); err != nil {
-		return err
-	}
-	if err := r.listPhase(ctx, srv, mainURL, count(gen.Dossiers)); err != nil {
-		return err
-	}
-	if err := r.appendixPhase(ctx, srv, mainURL, p, 2025, gen.PerYear[2025]); err != nil {
-		return err
-	}
-	srv.stop()
-	if err := r.sqliteReady(ctx); err != nil {
-		return err
-	}
-	if err := r.importPhase(ctx, p, "imp_small", 35_000, domain.Date{Year: 2024, Month: 1, Day: 1},
-		domain.Date{Year: 2025, Month: 1, Day: 1}.Start()); err != nil {
-		return err
-	}
-	if err := r.importPhase(ctx, p, "imp_large", o.ImportRows, DefaultFrom, time.Now()); err != nil {
-		return err
-	}
-	if o.BigDossiers > 0 {
-		bigURL, err := r.createDB(ctx, "motcua_big")
-		if err != nil {
+	if r.wants("lookup") {
+		if err := r.lookupPhase(ctx, srv, mainURL); err != nil {
 			return err
 		}
-		r.logf("generating %d dossiers (big history)", o.BigDossiers)
-		big, err := r.generate(ctx, bigURL, p, o.BigDossiers)
-		if err != nil {
-			return err
-		}
-		r.add(Row{Measure: fmt.Sprintf("generate %s dossiers (%s events, COPY)", count(big.Dossiers), count(big.Events)),
-			Motcua:   fmt.Sprintf("%s (COPY %s, indexes %s, vacuum %s)", secs(big.Total), secs(big.Copy), secs(big.Indexes), secs(big.Vacuum)),
-			Baseline: "–", Ratio: "–", Goal: "minutes", Met: yes(big.Total < 30*time.Minute)})
-		bsrv, err := r.startServer(ctx, bigURL, "big")
-		if err != nil {
-			return err
-		}
-		defer bsrv.stop()
-		if err := r.listPhase(ctx, bsrv, bigURL, count(big.Dossiers)); err != nil {
-			return err
-		}
-		if err := r.appendixPhase(ctx, bsrv, bigURL, p, 2025, big.PerYear[2025]); err != nil {
-			return err
-		}
-		bsrv.stop()
 	}
+	if r.wants("intake") {
+		if err := r.intakePhase(ctx, srv, p, pgbenchURL); err != nil {
+			return err
+		}
+	}
+	if r.wants("list") {
+		if err := r.listPhase(ctx, srv, mainURL, count(gen.Dossiers)); err != nil {
+			return err
+		}
+	}
+	if r.wants("appendix") {
+		if err := r.appendixPhase(ctx, srv, mainURL, p, 2025, gen.PerYear[2025]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bigParts measures list/search and the appendix over a history of o.BigDossiers.
+func (r *runner) bigParts(ctx context.Context, p *Province) error {
+	o := r.o
+	bigURL, err := r.createDB(ctx, "motcua_big")
+	if err != nil {
+		return err
+	}
+	r.logf("generating %d dossiers (big history)", o.BigDossiers)
+	big, err := r.generate(ctx, bigURL, p, o.BigDossiers)
+	if err != nil {
+		return err
+	}
+	r.add(Row{Measure: fmt.Sprintf("generate %s dossiers (%s events, COPY)", count(big.Dossiers), count(big.Events)),
+		Motcua:   fmt.Sprintf("%s (COPY %s, indexes %s, vacuum %s)", secs(big.Total), secs(big.Copy), secs(big.Indexes), secs(big.Vacuum)),
+		Baseline: "–", Ratio: "–", Goal: "minutes", Met: yes(big.Total < 30*time.Minute)})
+	bsrv, err := r.startServer(ctx, bigURL, "big")
+	if err != nil {
+		return err
+	}
+	defer bsrv.stop()
+	if err := r.listPhase(ctx, bsrv, bigURL, count(big.Dossiers)); err != nil {
+		return err
+	}
+	if err := r.appendixPhase(ctx, bsrv, bigURL, p, 2025, big.PerYear[2025]); err != nil {
+		return err
+	}
+	bsrv.stop()
 	return nil
 }
 
@@ -290,9 +331,9 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// startServer starts `motcua serve` on dbURL ("" = SQLite in a fresh data directory), waits
-// for /readyz to answer 200 and logs in as admin.
-func (r *runner) startServer(ctx context.Context, dbURL, name string) (*server, error) {
+// startServer starts `motcua serve` on dbURL ("" = SQLite in a fresh data directory) with
+// the extra environment env, waits for /readyz to answer 200 and logs in as admin.
+func (r *runner) startServer(ctx context.Context, dbURL, name string, env ...string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -309,6 +350,7 @@ func (r *runner) startServer(ctx context.Context, dbURL, name string) (*server, 
 	cmd := exec.Command(r.o.Binary, "serve")
 	cmd.Env = append(os.Environ(), "MOTCUA_ADDR="+addr, "MOTCUA_DATABASE_URL="+dbURL, "MOTCUA_DATA_DIR="+dataDir,
 		"MOTCUA_PUBLIC_URL=http://"+addr, "MOTCUA_SECRET="+r.secret, "MOTCUA_ADMIN_PASSWORD="+r.password, "MOTCUA_SCHEDULER=off")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -432,8 +474,10 @@ func (s *server) stop() {
 	}
 }
 
-// lookupPhase: the citizen's status lookup by token at 64 connections against pgbench -S.
-func (r *runner) lookupPhase(ctx context.Context, srv *server) error {
+// lookupPhase: the citizen's status lookup by token at 64 connections against pgbench -S,
+// answered from the service's cache of public answers and, by a second service started
+// without it, from the database.
+func (r *runner) lookupPhase(ctx context.Context, srv *server, dbURL string) error {
 	tps, err := r.pgbench(ctx, r.pgbenchURL(), "-S", "-c", "64", "-T", strconv.Itoa(int(r.o.Phase.Seconds())))
 	if err != nil {
 		return err
@@ -443,26 +487,33 @@ func (r *runner) lookupPhase(ctx context.Context, srv *server) error {
 		return err
 	}
 	path := "/api/v1/public/dossiers/"
-	if code, err := srv.do("GET", path+tokens[0], "-", nil, nil); err != nil {
-		return err
-	} else if code != http.StatusOK {
-		return fmt.Errorf("GET %s<token>: status %d", path, code)
+	lookups := func(srv *server, what string) (Result, error) {
+		if code, err := srv.do("GET", path+tokens[0], "-", nil, nil); err != nil {
+			return Result{}, err
+		} else if code != http.StatusOK {
+			return Result{}, fmt.Errorf("GET %s<token>: status %d", path, code)
+		}
+		load := Load{Workers: 64, Want: http.StatusOK, PerAddress: 25, Request: func(w int, n int64) (*http.Request, error) {
+			return http.NewRequest("GET", srv.base+path+tokens[(int64(w)*7919+n*104729)%int64(len(tokens))], nil)
+		}}
+		warm := load
+		warm.Duration = 3 * time.Second
+		warm.Run(ctx)
+		load.Duration = r.o.Phase
+		r.logf("load: public lookups %s, 64 connections, %s", what, load.Duration)
+		res := load.Run(ctx)
+		if res.Requests == 0 {
+			return Result{}, fmt.Errorf("public lookups: nothing answered (%d errors, first: %s)", res.Errors, res.FirstError)
+		}
+		return res, nil
 	}
-	load := Load{Workers: 64, Want: http.StatusOK, PerAddress: 25, Request: func(w int, n int64) (*http.Request, error) {
-		return http.NewRequest("GET", srv.base+path+tokens[(int64(w)*7919+n*104729)%int64(len(tokens))], nil)
-	}}
-	warm := load
-	warm.Duration = 3 * time.Second
-	warm.Run(ctx)
-	load.Duration = r.o.Phase
-	r.logf("load: public lookups, 64 connections, %s", load.Duration)
-	res := load.Run(ctx)
-	if res.Requests == 0 {
-		return fmt.Errorf("public lookups: nothing answered (%d errors, first: %s)", res.Errors, res.FirstError)
+	res, err := lookups(srv, "(cache)")
+	if err != nil {
+		return err
 	}
 	ratio := res.Rate() / tps
 	p99 := res.Quantile(0.99)
-	r.add(Row{Measure: "public lookup by token `GET /api/v1/public/dossiers/{token}`, 64 connections",
+	r.add(Row{Measure: fmt.Sprintf("public lookup by token `GET /api/v1/public/dossiers/{token}`, 64 connections, %s dossiers looked up again and again (the cache of public answers holds them)", count(int64(len(tokens)))),
 		Motcua:   fmt.Sprintf("%.0f req/s, p50 %s, p99 %s%s", res.Rate(), ms(res.Quantile(0.5)), ms(p99), errNote(res)),
 		Baseline: fmt.Sprintf("`pgbench -S -c 64 -T %d`: %.0f tps", int(r.o.Phase.Seconds()), tps),
 		Ratio:    fmt.Sprintf("%.2f×", ratio), Goal: "≥ 0.8×, p99 < 20 ms", Met: yes(ratio >= 0.8 && p99 < 20*time.Millisecond)})
@@ -472,6 +523,20 @@ func (r *runner) lookupPhase(ctx context.Context, srv *server) error {
 	}
 	r.add(Row{Measure: "service peak RSS (VmHWM) after the lookup load", Motcua: mb(rss), Baseline: "–", Ratio: "–",
 		Goal: "< 150 MB", Met: yes(rss < 150<<20)})
+
+	// The same load on a service without the cache: every answer from the database.
+	nocache, err := r.startServer(ctx, dbURL, "nocache", "MOTCUA_PUBLIC_CACHE=0")
+	if err != nil {
+		return err
+	}
+	res, err = lookups(nocache, "(no cache)")
+	nocache.stop()
+	if err != nil {
+		return err
+	}
+	r.add(Row{Measure: "(the same, `MOTCUA_PUBLIC_CACHE=0`: every answer read from the database)",
+		Motcua:   fmt.Sprintf("%.0f req/s, p50 %s, p99 %s%s", res.Rate(), ms(res.Quantile(0.5)), ms(res.Quantile(0.99)), errNote(res)),
+		Baseline: fmt.Sprintf("pgbench -S: %.0f tps", tps), Ratio: fmt.Sprintf("%.2f×", res.Rate()/tps), Goal: "informational", Met: "–"})
 
 	// What the HTTP stack and the load client alone reach here: a ceiling for the lookup's ratio.
 	health := Load{Workers: 64, Duration: r.o.Phase / 2, Want: http.StatusOK, PerAddress: 25, Request: func(w int, n int64) (*http.Request, error) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -71,6 +72,7 @@ func benchRun(ctx context.Context, args []string) error {
 	phase := fs.Duration("phase", 20*time.Second, "length of each load phase and pgbench run")
 	work := fs.String("workdir", "", "scratch directory (default: a new temporary one)")
 	out := fs.String("out", "", "also write the table (Markdown) to this file")
+	only := fs.String("only", "", "run only these parts, comma-separated: "+strings.Join(bench.Parts, ","))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -90,7 +92,7 @@ func benchRun(ctx context.Context, args []string) error {
 		defer os.RemoveAll(dir)
 	}
 	rep, err := bench.Run(ctx, bench.Options{PGBin: *pgbin, AdminURL: adminURL, Binary: bin, WorkDir: dir, Dossiers: *n,
-		BigDossiers: *big, ImportRows: *importRows, Phase: *phase, Log: os.Stderr})
+		BigDossiers: *big, ImportRows: *importRows, Phase: *phase, Log: os.Stderr, Only: parts(*only)})
 	if rep != nil && len(rep.Rows) > 0 {
 		fmt.Println(rep.Markdown())
 		if *out != "" {
@@ -100,4 +102,12 @@ func benchRun(ctx context.Context, args []string) error {
 		}
 	}
 	return err
+}
+
+// parts splits a comma-separated list of parts; "" is none (all of them).
+func parts(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }
