@@ -38,4 +38,6 @@ func TestCalendar(t *testing.T) {
 	}
 	e.do("GET", "/api/v1/dossiers/"+done, "ward1.specialist", nil).expect(200, `"due_at":"2024-03-07T09:00:00+07:00"`)
 	e.do("GET", "/api/v1/dossiers/"+open+"/deadline", "ward1.specialist", nil).expect(200, `"2024-03-05"`, `"holiday"`)
+	// A year that moves nothing leaves the open dossier as it is.
+	e.do("PUT", "/api/v1/calendar/2031", "admin", map[string]any{"holidays": []string{"2031-01-01"}}).expect(200, `"recomputed_dossiers":0`)
 }

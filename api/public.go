@@ -125,19 +125,19 @@ func inVietnam(t *time.Time) *time.Time {
 }
 
 // publicByToken verifies a lookup token and returns the public answer for its dossier, from
-// the cache when it holds it (a kept answer is never stale: see publicCache). A token this
+// the cache when it holds it (a kept answer is never stale: see store.Cache). A token this
 // server did not sign is ENOTFOUND without a database query.
 func (s *Server) publicByToken(ctx context.Context, token string) (*publicAnswer, error) {
 	id, ok := s.lookup.Verify(token)
 	if !ok {
 		return nil, dossierNotFound()
 	}
-	if a, ok := s.public.get(id); ok {
+	if a, ok := s.public.Get(id); ok {
 		s.metrics.publicHits.Inc()
 		return a, nil
 	}
 	s.metrics.publicMisses.Inc()
-	gen, keep := s.public.begin()
+	ticket := s.public.Begin()
 	d, err := s.store.FindDossierByLookupID(ctx, id)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, dossierNotFound()
@@ -152,9 +152,7 @@ func (s *Server) publicByToken(ctx context.Context, token string) (*publicAnswer
 	if err != nil {
 		return nil, err
 	}
-	if keep {
-		s.public.put(id, a, gen)
-	}
+	s.public.Put(id, a, ticket)
 	return a, nil
 }
 

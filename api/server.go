@@ -42,7 +42,7 @@ type Server struct {
 	tokens      *tokenSigner
 	lookup      *qr.Signer
 	rulesCache  rulesCache
-	public      *publicCache
+	public      *store.Cache[*publicAnswer]
 	readyChecks []func(*fiber.Ctx) (string, any)
 }
 
@@ -72,13 +72,10 @@ func New(st *store.Store, cfg Config) *Server {
 	}
 	s.readyChecks = append(s.readyChecks, s.calendarReady)
 	s.metrics = newMetrics()
-	s.public = newPublicCache(cfg.PublicCache, st.DossierChangesLive)
-	if cfg.PublicCache > 0 {
-		st.OnDossierChange(s.public.forget)
-		s.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "motcua_public_cache_entries", Help: "Public answers kept in memory.",
-		}, func() float64 { return float64(s.public.len()) }))
-	}
+	s.public = store.NewDossierCache[*publicAnswer](st, cfg.PublicCache)
+	s.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "motcua_public_cache_entries", Help: "Public answers kept in memory.",
+	}, func() float64 { return float64(s.public.Len()) }))
 	s.app = fiber.New(fiber.Config{
 		AppName:               "motcua",
 		ErrorHandler:          s.errorHandler,

@@ -264,7 +264,12 @@ var codeRE = regexp.MustCompile(`^([0-9A-Z]+(?:\.[0-9A-Z]+)*)-([0-9]{6})-([0-9]{
 
 // FormatCode builds a dossier code from the agency code, the local intake date and the day's sequence.
 func FormatCode(agencyCode string, day Date, seq int) string {
-	return fmt.Sprintf("%s-%02d%02d%02d-%04d", agencyCode, day.Year%100, int(day.Month), day.Day, seq)
+	return fmt.Sprintf("%s%04d", CodePrefix(agencyCode, day), seq)
+}
+
+// CodePrefix is a dossier code up to its number: "<agency>-YYMMDD-".
+func CodePrefix(agencyCode string, day Date) string {
+	return fmt.Sprintf("%s-%02d%02d%02d-", agencyCode, day.Year%100, int(day.Month), day.Day)
 }
 
 // ParseCode splits a dossier code; it returns EINVALID for anything not of the form agency-YYMMDD-NNNN.

@@ -10,36 +10,38 @@ import (
 )
 
 // changeChannel is the PostgreSQL notification channel on which every process sharing the
-// database announces a changed dossier (payload: its lookup id).
-const changeChannel = "motcua_dossier_changed"
+// database announces its changes: a dossier (payload "d" and its lookup id) or the catalogue
+// of procedures ("c").
+const changeChannel = "motcua_changed"
 
-// changeFeed tells subscribers which dossiers changed after they may have read them, so
-// that a cache of what the public may read is never stale after an action. It is live on
+// Kinds of change.
+const (
+	changedDossier   = 'd'
+	changedCatalogue = 'c'
+	changedAll       = 0 // changes may have been missed: forget everything
+)
+
+// changeFeed tells subscribers what changed after they may have read it, so that caches
+// (the public answers, the catalogue) are never stale after a change. It is live on
 // PostgreSQL only, where every process sharing the database announces its changes with
 // NOTIFY; on the embedded database another process (motcua calendar load beside a running
 // server) would change dossiers unheard, so there it is never live and nothing is cached.
 type changeFeed struct {
 	mu     sync.Mutex
-	subs   []func(lookupID string)
+	subs   []func(kind byte, key string)
 	live   bool               // changes cannot be missed now
 	cancel context.CancelFunc // stops the listener; nil before the first subscriber
 	done   chan struct{}
 }
 
-// OnDossierChange calls fn with the lookup id of every dossier that changes, after the
-// commit, in this process or (PostgreSQL) in any process sharing the database; and with ""
-// when changes may have been missed (the listener connected or lost its connection), when
-// everything read before must be forgotten. On PostgreSQL the first subscriber starts the
-// listener, which Close stops. fn must be quick and must not call the store.
-func (s *Store) OnDossierChange(fn func(lookupID string)) {
+// subscribe adds fn to the feed's subscribers and starts the listener (PostgreSQL) on the
+// first subscription.
+func (s *Store) subscribe(fn func(kind byte, key string)) {
 	f := &s.changes
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.subs = append(f.subs, fn)
-	if f.cancel != nil {
-		return
-	}
-	if s.dialect != Postgres {
+	if f.cancel != nil || s.dialect != Postgres {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -47,21 +49,21 @@ func (s *Store) OnDossierChange(fn func(lookupID string)) {
 	go s.listen(ctx)
 }
 
-// DossierChangesLive reports whether no change can be missed now: a reader that saw it
-// true both before and after reading (with no change in between) may keep what it read.
-func (s *Store) DossierChangesLive() bool {
+// ChangesLive reports whether no change can be missed now: a reader that saw it true both
+// before and after reading (with no change announced in between) may keep what it read.
+func (s *Store) ChangesLive() bool {
 	s.changes.mu.Lock()
 	defer s.changes.mu.Unlock()
 	return s.changes.live
 }
 
-// dossierChanged tells the subscribers; "" = everything.
-func (s *Store) dossierChanged(lookupID string) {
+// changed tells the subscribers.
+func (s *Store) changed(kind byte, key string) {
 	s.changes.mu.Lock()
 	subs := s.changes.subs
 	s.changes.mu.Unlock()
 	for _, fn := range subs {
-		fn(lookupID)
+		fn(kind, key)
 	}
 }
 
@@ -71,16 +73,17 @@ func (s *Store) setLive(live bool) {
 	s.changes.mu.Lock()
 	s.changes.live = live
 	s.changes.mu.Unlock()
-	s.dossierChanged("")
+	s.changed(changedAll, "")
 }
 
-// notifyChanged announces, inside tx, that the dossier with lookupID changed; PostgreSQL
-// delivers it to every listener when tx commits, and not at all if it rolls back.
-func (s *Store) notifyChanged(tx *gorm.DB, lookupID string) error {
+// announce tells, inside tx, every process sharing the database of a change; PostgreSQL
+// delivers it when tx commits, and not at all if it rolls back. After the commit the caller
+// tells this process's subscribers (changed).
+func (s *Store) announce(tx *gorm.DB, kind byte, key string) error {
 	if s.dialect != Postgres {
 		return nil
 	}
-	return tx.Exec("SELECT pg_notify(?, ?)", changeChannel, lookupID).Error
+	return tx.Exec("SELECT pg_notify(?, ?)", changeChannel, string(kind)+key).Error
 }
 
 // listen keeps one connection LISTENing on changeChannel until ctx ends, reconnecting
@@ -123,7 +126,9 @@ func (s *Store) listenOnce(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		s.dossierChanged(n.Payload)
+		if n.Payload != "" {
+			s.changed(n.Payload[0], n.Payload[1:])
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -168,6 +169,9 @@ func bumpSequence(tx *gorm.DB, agencyCode string, day domain.Date, seq int) erro
 // CreateDossier stores a new dossier and its intake event in one transaction. When d.Code is
 // empty it is generated from the agency's daily sequence; otherwise it must be unused (ECONFLICT).
 func (s *Store) CreateDossier(ctx context.Context, d *domain.Dossier, intake *domain.Event) error {
+	if s.dialect == Postgres && d.Code == "" {
+		return translate(s.intakePostgres(ctx, d, intake))
+	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return s.createDossier(tx, d, intake)
 	})
@@ -201,6 +205,52 @@ func (s *Store) createDossier(tx *gorm.DB, d *domain.Dossier, intake *domain.Eve
 	d.ID = row.ID
 	ev := eventToRow(d.ID, intake, now)
 	return tx.Create(&ev).Error
+}
+
+// intakeSQL numbers, stores and records a new dossier in one statement (see intakePostgres):
+// $1 agency, $2 day, $3 the code up to its number, then the dossier's columns from lookup_id
+// on, then the intake event's. The number is formatted as domain.FormatCode does.
+var intakeSQL = func() string {
+	cols := strings.TrimPrefix(dossierColumns, "id, code, ")
+	n := strings.Count(cols, ",") + 1
+	var b strings.Builder
+	b.WriteString(`WITH seq AS (
+	INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, 1)
+	ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last
+), d AS (
+	INSERT INTO dossiers (code, ` + cols + `)
+	SELECT $3 || CASE WHEN last < 10000 THEN lpad(last::text, 4, '0') ELSE last::text END`)
+	for i := range n {
+		b.WriteString(", $" + strconv.Itoa(4+i))
+	}
+	b.WriteString(` FROM seq RETURNING id, code
+), e AS (
+	INSERT INTO dossier_events (dossier_id, seq, at, action, from_status, to_status, actor, note, details, recorded_at)
+	SELECT id`)
+	for i := range 9 {
+		b.WriteString(", $" + strconv.Itoa(4+n+i))
+	}
+	b.WriteString(` FROM d
+)
+SELECT id, code FROM d`)
+	return b.String()
+}()
+
+// intakePostgres is createDossier for a new code on PostgreSQL: the daily sequence, the
+// dossier and its intake event in one statement, so one round trip and one implicit
+// transaction (the sequence's row lock is held for that statement only).
+func (s *Store) intakePostgres(ctx context.Context, d *domain.Dossier, intake *domain.Event) error {
+	now := s.now().Truncate(time.Microsecond)
+	d.CreatedAt, d.UpdatedAt = now, now
+	day := domain.DateOf(d.ReceivedAt)
+	row := dossierToRow(d)
+	ev := eventToRow(0, intake, now)
+	args := []any{d.AgencyCode, day.String(), domain.CodePrefix(d.AgencyCode, day)}
+	for _, p := range row.dest()[2:] { // the columns after id and code
+		args = append(args, reflect.ValueOf(p).Elem().Interface())
+	}
+	args = append(args, ev.Seq, ev.At, ev.Action, ev.FromStatus, ev.ToStatus, ev.Actor, ev.Note, ev.Details, ev.RecordedAt)
+	return s.sqlDB.QueryRowContext(ctx, intakeSQL, args...).Scan(&d.ID, &d.Code)
 }
 
 // FindDossierByCode returns the dossier; ENOTFOUND when there is none.
@@ -316,12 +366,14 @@ func (s *Store) UpdateDossier(ctx context.Context, code string, fn func(d *domai
 		}
 		d.UpdatedAt = now.Truncate(time.Microsecond)
 		out = d
-		return s.notifyChanged(tx, d.LookupID)
+		return s.announce(tx, changedDossier, d.LookupID)
 	})
 	if err != nil {
 		return nil, translate(err)
 	}
-	s.dossierChanged(out.LookupID)
+	if out != nil { // nil: fn left the dossier as it was
+		s.changed(changedDossier, out.LookupID)
+	}
 	return out, nil
 }
 

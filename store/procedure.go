@@ -80,6 +80,7 @@ func (s *Store) CreateProcedure(ctx context.Context, p *domain.Procedure) error 
 	if p.EffectiveOn.IsZero() {
 		p.EffectiveOn = p.PublishedOn
 	}
+	defer s.catalogueChanged()
 	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&procedureRow{}).Where("code = ?", p.Code).Count(&n).Error; err != nil {
@@ -94,6 +95,7 @@ func (s *Store) CreateProcedure(ctx context.Context, p *domain.Procedure) error 
 // AddProcedureVersion records a new version of an existing procedure from p.EffectiveOn;
 // ENOTFOUND for an unknown code, ECONFLICT when a version with that date exists.
 func (s *Store) AddProcedureVersion(ctx context.Context, p *domain.Procedure) error {
+	defer s.catalogueChanged()
 	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&procedureRow{}).Where("code = ?", p.Code).Count(&n).Error; err != nil {
@@ -109,6 +111,8 @@ func (s *Store) AddProcedureVersion(ctx context.Context, p *domain.Procedure) er
 	}))
 }
 
+// insertProcedure stores a version and announces the change of the catalogue; the caller
+// tells this process after the commit (catalogueChanged).
 func (s *Store) insertProcedure(tx *gorm.DB, p *domain.Procedure) error {
 	row := procedureToRow(p)
 	row.CreatedAt = utc(s.now())
@@ -116,8 +120,11 @@ func (s *Store) insertProcedure(tx *gorm.DB, p *domain.Procedure) error {
 		return err
 	}
 	*p = *row.domain()
-	return nil
+	return s.announce(tx, changedCatalogue, "")
 }
+
+// catalogueChanged tells this process's caches that the catalogue may have changed.
+func (s *Store) catalogueChanged() { s.changed(changedCatalogue, "") }
 
 // asOfVersions selects, for each code, the latest version effective on or before a date.
 const asOfVersions = `effective_on <= ? AND effective_on = (SELECT MAX(v.effective_on) FROM procedure_versions v
@@ -125,16 +132,60 @@ const asOfVersions = `effective_on <= ? AND effective_on = (SELECT MAX(v.effecti
 
 // FindProcedure returns the version of procedure code in effect on asOf; ENOTFOUND when none.
 func (s *Store) FindProcedure(ctx context.Context, code string, asOf domain.Date) (*domain.Procedure, error) {
-	var row procedureRow
-	err := s.db.WithContext(ctx).Where("code = ?", code).Where(asOfVersions, asOf.String(), asOf.String()).Take(&row).Error
-	if err != nil {
-		err = translate(err)
-		if domain.ErrorCode(err) == domain.ENOTFOUND {
-			return nil, domain.Errorf(domain.ENOTFOUND, "procedure %s not found as of %s", code, asOf)
+	versions, ok := s.catalogue().Get(code)
+	if !ok {
+		t := s.catalogue().Begin()
+		var err error
+		if versions, err = s.procedureVersions(ctx, code); err != nil {
+			return nil, err
 		}
-		return nil, err
+		s.catalogue().Put(code, versions, t)
 	}
-	return row.domain(), nil
+	for _, v := range versions { // newest first
+		if !v.EffectiveOn.After(asOf) {
+			p := *v // the cached value stays as it is
+			return &p, nil
+		}
+	}
+	return nil, domain.Errorf(domain.ENOTFOUND, "procedure %s not found as of %s", code, asOf)
+}
+
+// maxCachedProcedures bounds the catalogue cache: a province's catalogue has about 2,000
+// procedures across its three levels.
+const maxCachedProcedures = 10_000
+
+// catalogue returns the cache of procedure versions by code (store.Cache: on PostgreSQL,
+// forgotten by every process when any changes the catalogue). Every intake asks for its
+// procedure; the cache saves that query.
+func (s *Store) catalogue() *Cache[[]*domain.Procedure] {
+	s.catalogueOnce.Do(func() {
+		s.catalogueCache = newCache[[]*domain.Procedure](s, changedCatalogue, maxCachedProcedures)
+	})
+	return s.catalogueCache
+}
+
+// procedureVersions returns every version of procedure code, newest first (none for an
+// unknown code).
+func (s *Store) procedureVersions(ctx context.Context, code string) ([]*domain.Procedure, error) {
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT id, code, effective_on, name, field, level, time_limit_days,
+		time_limit_hours, online_eligible, online_provided, national_portal, fee, online_payment, postal,
+		interlinked_same_level, interlinked_cross_level, published_on, repealed_on, created_at
+		FROM procedure_versions WHERE code = ? ORDER BY effective_on DESC`, code).Rows()
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []*domain.Procedure
+	for rows.Next() {
+		var r procedureRow
+		if err := rows.Scan(&r.ID, &r.Code, &r.EffectiveOn, &r.Name, &r.Field, &r.Level, &r.TimeLimitDays, &r.TimeLimitHours,
+			&r.OnlineEligible, &r.OnlineProvided, &r.NationalPortal, &r.Fee, &r.OnlinePayment, &r.Postal,
+			&r.InterlinkedSameLevel, &r.InterlinkedCrossLevel, &r.PublishedOn, &r.RepealedOn, &r.CreatedAt); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, r.domain())
+	}
+	return out, translate(rows.Err())
 }
 
 // ProcedureFilter narrows ListProcedures.

@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"motcua/domain"
 	"motcua/migrations"
 )
 
@@ -38,6 +39,9 @@ type Store struct {
 	agencies sync.Map // code → *domain.Agency, as found: agencies are never changed or deleted
 	url      string   // the PostgreSQL URL, for the change listener
 	changes  changeFeed
+
+	catalogueOnce  sync.Once
+	catalogueCache *Cache[[]*domain.Procedure]
 }
 
 // Options say which database to open.

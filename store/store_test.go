@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"motcua/domain"
 	"motcua/store"
@@ -84,5 +86,103 @@ func TestEventsCannotBeTruncated(t *testing.T) {
 	}
 	if err := s.DB().Exec("TRUNCATE dossier_events").Error; err == nil {
 		t.Fatal("TRUNCATE dossier_events succeeded")
+	}
+}
+
+// TestIntakeNumbersPastTenThousand: generated codes follow domain.FormatCode on both
+// databases, also past the four digits, and continue after a code given explicitly.
+func TestIntakeNumbersPastTenThousand(t *testing.T) {
+	s := storetest.MustOpen(t)
+	ctx := context.Background()
+	ward := &domain.Agency{Code: "000.01.24.H50", Name: "UBND Phường 1", Level: domain.LevelCommune}
+	if err := s.CreateAgency(ctx, ward); err != nil {
+		t.Fatal(err)
+	}
+	received := time.Date(2024, 3, 4, 9, 0, 0, 0, domain.Location)
+	day := domain.DateOf(received)
+	intake := func(code string) *domain.Dossier {
+		t.Helper()
+		d := &domain.Dossier{Code: code, LookupID: fmt.Sprintf("lookup-%s-%d", code, time.Now().UnixNano()), AgencyCode: ward.Code,
+			AgencyPath: ward.Path, AgencyLevel: ward.Level, ProcedureCode: "1.001", ProcedureName: "Đăng ký khai sinh",
+			Channel: domain.ChannelDirect, ReturnChannel: domain.ChannelDirect, Applicant: domain.Applicant{Name: "Lê Văn Tám"},
+			Status: domain.StatusReceived, ReceivedAt: received, ClockStart: received, DueAt: received, AppointmentAt: received, Version: 1}
+		ev := &domain.Event{Seq: 1, At: received, Action: domain.ActionIntake, ToStatus: domain.StatusReceived, Actor: "test"}
+		if err := s.CreateDossier(ctx, d, ev); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	intake(domain.FormatCode(ward.Code, day, 9998))
+	for _, seq := range []int{9999, 10000, 10001} {
+		d := intake("")
+		if want := domain.FormatCode(ward.Code, day, seq); d.Code != want || d.ID == 0 {
+			t.Errorf("code = %q (id %d), want %q", d.Code, d.ID, want)
+		}
+		got, err := s.FindDossierByCode(ctx, d.Code)
+		if err != nil || got.ID != d.ID || got.LookupID != d.LookupID || !got.ReceivedAt.Equal(received) {
+			t.Fatalf("stored %+v, %v", got, err)
+		}
+		if evs, err := s.DossierEvents(ctx, d.ID); err != nil || len(evs) != 1 || evs[0].Action != domain.ActionIntake {
+			t.Errorf("history %+v, %v; want the intake", evs, err)
+		}
+	}
+}
+
+// TestCatalogueChangeReachesEveryReplica: a new version of a procedure, added through one
+// store, is what every other store sharing the database finds next, although each keeps
+// the catalogue in memory (PostgreSQL; the embedded database keeps nothing).
+func TestCatalogueChangeReachesEveryReplica(t *testing.T) {
+	a, opts := storetest.MustOpenURL(t)
+	ctx := context.Background()
+	b, err := store.Open(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	days := func(n int) *int { return &n }
+	v1 := &domain.Procedure{Code: "1.001", Name: "Đăng ký khai sinh", Field: "Hộ tịch", Level: domain.LevelCommune,
+		TimeLimitDays: days(3), OnlineEligible: domain.OnlineFull, OnlineProvided: domain.OnlineFull,
+		PublishedOn: domain.Date{Year: 2023, Month: 1, Day: 1}}
+	if err := a.CreateProcedure(ctx, v1); err != nil {
+		t.Fatal(err)
+	}
+	asOf := domain.Date{Year: 2024, Month: 6, Day: 1}
+	limit := func(s *store.Store) int {
+		t.Helper()
+		p, err := s.FindProcedure(ctx, "1.001", asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *p.TimeLimitDays
+	}
+	// Both stores read the first version until each keeps it (its listener is up).
+	deadline := time.Now().Add(5 * time.Second)
+	for _, s := range []*store.Store{a, b} {
+		for limit(s) == 3 && !store.CataloguePeek(s, "1.001") && s.Dialect() == store.Postgres {
+			if time.Now().After(deadline) {
+				t.Fatal("the catalogue was never kept on PostgreSQL")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	v2 := *v1
+	v2.TimeLimitDays, v2.EffectiveOn = days(5), domain.Date{Year: 2024, Month: 1, Day: 1}
+	if err := b.AddProcedureVersion(ctx, &v2); err != nil {
+		t.Fatal(err)
+	}
+	if got := limit(b); got != 5 {
+		t.Errorf("the store that changed the catalogue finds a limit of %d days, want 5", got)
+	}
+	for got := limit(a); got != 5; got = limit(a) {
+		if time.Now().After(deadline.Add(5 * time.Second)) {
+			t.Fatalf("the other store still finds a limit of %d days, want 5", got)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if p, err := a.FindProcedure(ctx, "1.001", domain.Date{Year: 2023, Month: 6, Day: 1}); err != nil || *p.TimeLimitDays != 3 {
+		t.Errorf("as of 2023-06-01: %+v, %v; want the first version", p, err)
+	}
+	if _, err := a.FindProcedure(ctx, "1.001", domain.Date{Year: 2022, Month: 6, Day: 1}); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("before its publication: %v, want ENOTFOUND", err)
 	}
 }
