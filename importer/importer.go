@@ -6,12 +6,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/csv"
-	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -23,13 +21,6 @@ import (
 // MaxReported bounds how many bad rows an answer lists.
 const MaxReported = 1000
 
-func init() {
-	// Event details hold these types; gob must know them to spool rows to disk.
-	for _, v := range []any{time.Time{}, domain.Channel(""), domain.Outcome(""), domain.Timeliness(""), true, ""} {
-		gob.Register(v)
-	}
-}
-
 // Options say who imports and where.
 type Options struct {
 	Actor string
@@ -37,39 +28,54 @@ type Options struct {
 	Now   time.Time
 }
 
-// Run validates every row of r (the CSV with a header row), then stores them all in one
+// Run validates every row of r (the CSV with a header row) and stores them all in one
 // transaction. Bad rows give EUNPROCESSABLE listing each (line, field, message) and store
-// nothing; a malformed file is EINVALID. Valid rows are spooled to a temporary file between
-// the two passes, so memory stays flat however long the file is.
+// nothing; a malformed file is EINVALID. The database stores rows while later ones are still
+// being checked, in one transaction that is rolled back when any row turns out bad; the rows
+// in between wait in a bounded queue, so memory stays flat however long the file is.
 func Run(ctx context.Context, st *store.Store, rules domain.Rules, r io.Reader, o Options) (store.ImportResult, error) {
 	cat, err := loadCatalogue(ctx, st)
 	if err != nil {
 		return store.ImportResult{}, err
 	}
-	spool, err := os.CreateTemp("", "motcua-import-*.gob")
-	if err != nil {
-		return store.ImportResult{}, err
-	}
-	defer os.Remove(spool.Name())
-	defer spool.Close()
-
-	if err := validate(r, spool, cat, rules, o); err != nil {
-		return store.ImportResult{}, err
-	}
-	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		return store.ImportResult{}, err
-	}
-	dec := gob.NewDecoder(spool)
-	return st.ImportDossiers(ctx, func() (store.ImportItem, error) {
-		var it store.ImportItem
-		if err := dec.Decode(&it); err != nil {
-			return it, err
+	items := make(chan store.ImportItem, 2*store.ImportBatch)
+	stop := make(chan struct{}) // closed when the store stops taking rows
+	checked := make(chan error, 1)
+	go func() {
+		defer close(items)
+		checked <- validate(r, func(it store.ImportItem) bool {
+			select {
+			case items <- it:
+				return true
+			case <-stop:
+				return false
+			}
+		}, cat, rules, o)
+	}()
+	res, err := st.ImportDossiers(ctx, func() (store.ImportItem, error) {
+		if it, ok := <-items; ok {
+			return it, nil
 		}
-		return it, nil
+		if err := <-checked; err != nil {
+			checked <- err // for the answer below
+			return store.ImportItem{}, err
+		}
+		checked <- nil
+		return store.ImportItem{}, io.EOF
 	})
+	close(stop)
+	for range items { // until validate has returned
+	}
+	if verr := <-checked; verr != nil {
+		return store.ImportResult{}, verr // the file's problems come first
+	}
+	return res, err
 }
 
-func validate(r io.Reader, spool io.Writer, cat *catalogue, rules domain.Rules, o Options) error {
+// validate checks every row of r and hands each valid one to emit, until a row is bad or
+// emit returns false (the store stopped taking them); it goes on checking the rest, to
+// report every bad row.
+func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rules domain.Rules, o Options) error {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
@@ -86,7 +92,7 @@ func validate(r io.Reader, spool io.Writer, cat *catalogue, rules domain.Rules, 
 		return &domain.Error{Code: domain.EINVALID, Message: "The header row must be: " + strings.Join(domain.ImportColumns, ","),
 			Fields: []domain.FieldError{{Line: 1, Field: "header", Message: "unexpected columns"}}}
 	}
-	enc := gob.NewEncoder(spool)
+	emitting := true
 	var bad []domain.FieldError
 	seen := map[string]int{}
 	rows := 0
@@ -130,9 +136,9 @@ func validate(r io.Reader, spool io.Writer, cat *catalogue, rules domain.Rules, 
 			}
 			continue
 		}
-		item.Dossier.LookupID = newLookupID()
-		if err := enc.Encode(store.ImportItem{Line: line, ImportedDossier: item}); err != nil {
-			return err
+		if emitting = emitting && len(bad) == 0; emitting {
+			item.Dossier.LookupID = newLookupID()
+			emitting = emit(store.ImportItem{Line: line, ImportedDossier: item})
 		}
 	}
 	if len(bad) > 0 {

@@ -2,10 +2,16 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"io"
+	"reflect"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 
 	"motcua/domain"
@@ -41,7 +47,19 @@ type ImportItem struct {
 func (s *Store) ImportDossiers(ctx context.Context, next func() (ImportItem, error)) (ImportResult, error) {
 	var res ImportResult
 	var conflicts []domain.FieldError
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	db := s.db.WithContext(ctx)
+	var conn *sql.Conn // PostgreSQL: the transaction's connection, for COPY
+	if s.dialect == Postgres {
+		c, err := s.sqlDB.Conn(ctx)
+		if err != nil {
+			return ImportResult{}, translate(err)
+		}
+		defer c.Close()
+		conn = c
+		db = db.Session(&gorm.Session{})
+		db.Statement.ConnPool = conn
+	}
+	err := db.Transaction(func(tx *gorm.DB) error {
 		batch := make([]ImportItem, 0, ImportBatch)
 		for done := false; !done; {
 			batch = batch[:0]
@@ -58,7 +76,7 @@ func (s *Store) ImportDossiers(ctx context.Context, next func() (ImportItem, err
 			if len(batch) == 0 {
 				break
 			}
-			n, skipped, bad, err := s.importBatch(tx, batch)
+			n, skipped, bad, err := s.importBatch(ctx, tx, conn, batch)
 			if err != nil {
 				return err
 			}
@@ -77,7 +95,9 @@ func (s *Store) ImportDossiers(ctx context.Context, next func() (ImportItem, err
 	return res, nil
 }
 
-func (s *Store) importBatch(tx *gorm.DB, batch []ImportItem) (imported, skipped int, conflicts []domain.FieldError, err error) {
+// importBatch stores a batch of rows in tx; on PostgreSQL conn is tx's connection, and the
+// rows go in with COPY.
+func (s *Store) importBatch(ctx context.Context, tx *gorm.DB, conn *sql.Conn, batch []ImportItem) (imported, skipped int, conflicts []domain.FieldError, err error) {
 	var codes []string
 	for _, it := range batch {
 		if it.Dossier.Code != "" {
@@ -175,23 +195,79 @@ func (s *Store) importBatch(tx *gorm.DB, batch []ImportItem) (imported, skipped 
 		row.ID = 0
 		rows = append(rows, row)
 	}
-	if err := tx.CreateInBatches(&rows, s.rowsPerInsert()).Error; err != nil {
+	if conn != nil {
+		err = copyDossiers(ctx, tx, conn, rows, fresh, now)
+	} else {
+		err = insertDossiers(tx, rows, fresh, now, s.rowsPerInsert())
+	}
+	if err != nil {
 		if domain.ErrorCode(translate(err)) == domain.ECONFLICT {
 			return 0, 0, nil, &domain.Error{Code: domain.EUNPROCESSABLE, Message: "A dossier code appears twice.",
 				Fields: []domain.FieldError{{Line: fresh[0].Line, Field: "code", Message: "appears twice in this batch of rows"}}}
 		}
 		return 0, 0, nil, err
 	}
+	return len(rows), skipped, nil, nil
+}
+
+// insertDossiers stores rows and the events of fresh (rows[i] is fresh[i]'s dossier) with
+// multi-row INSERTs of at most per rows.
+func insertDossiers(tx *gorm.DB, rows []dossierRow, fresh []ImportItem, now time.Time, per int) error {
+	if err := tx.CreateInBatches(&rows, per).Error; err != nil {
+		return err
+	}
+	events := importEvents(rows, fresh, now)
+	return tx.CreateInBatches(&events, per).Error
+}
+
+// copyDossiers is insertDossiers with COPY, on conn, the connection of tx (PostgreSQL): the
+// ids come from the dossiers' sequence first, so that the events can name them.
+func copyDossiers(ctx context.Context, tx *gorm.DB, conn *sql.Conn, rows []dossierRow, fresh []ImportItem, now time.Time) error {
+	var ids []int64
+	if err := tx.Raw("SELECT nextval(pg_get_serial_sequence('dossiers', 'id')) FROM generate_series(1, ?)", len(rows)).
+		Scan(&ids).Error; err != nil {
+		return err
+	}
+	if len(ids) != len(rows) {
+		return fmt.Errorf("import: %d dossier ids for %d rows", len(ids), len(rows))
+	}
+	for i := range rows {
+		rows[i].ID = ids[i]
+	}
+	events := importEvents(rows, fresh, now)
+	return conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		_, err := pc.CopyFrom(ctx, pgx.Identifier{"dossiers"}, strings.Fields(strings.ReplaceAll(dossierColumns, ",", " ")),
+			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+				dest := rows[i].dest()
+				vals := make([]any, len(dest))
+				for j, p := range dest {
+					vals[j] = reflect.ValueOf(p).Elem().Interface()
+				}
+				return vals, nil
+			}))
+		if err != nil {
+			return err
+		}
+		_, err = pc.CopyFrom(ctx, pgx.Identifier{"dossier_events"},
+			[]string{"dossier_id", "seq", "at", "action", "from_status", "to_status", "actor", "note", "details", "recorded_at"},
+			pgx.CopyFromSlice(len(events), func(i int) ([]any, error) {
+				e := &events[i]
+				return []any{e.DossierID, e.Seq, e.At, e.Action, e.FromStatus, e.ToStatus, e.Actor, e.Note, e.Details, e.RecordedAt}, nil
+			}))
+		return err
+	})
+}
+
+// importEvents returns the events of fresh, whose dossiers are rows.
+func importEvents(rows []dossierRow, fresh []ImportItem, now time.Time) []eventRow {
 	var events []eventRow
 	for i, it := range fresh {
 		for j := range it.Events {
 			events = append(events, eventToRow(rows[i].ID, &it.Events[j], now))
 		}
 	}
-	if err := tx.CreateInBatches(&events, s.rowsPerInsert()).Error; err != nil {
-		return 0, 0, nil, err
-	}
-	return len(rows), skipped, nil, nil
+	return events
 }
 
 // takeSequences reserves the next n numbers of the agency's daily sequence and returns the
