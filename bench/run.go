@@ -81,6 +81,9 @@ type runner struct {
 	secret   string
 	password string
 	logf     func(string, ...any)
+
+	monthAppendix time.Duration // a month's appendix over the first history, and its size
+	monthSize     string
 }
 
 // Run measures the service against PostgreSQL's own limits on this machine (see
@@ -211,7 +214,7 @@ func (r *runner) historyParts(ctx context.Context, p *Province) error {
 		}
 	}
 	if r.wants("appendix") {
-		if err := r.appendixPhase(ctx, srv, mainURL, p, 2025, gen.PerYear[2025]); err != nil {
+		if err := r.appendixPhase(ctx, srv, mainURL, p, 2025, gen.PerYear[2025], count(gen.Dossiers)); err != nil {
 			return err
 		}
 	}
@@ -241,7 +244,7 @@ func (r *runner) bigParts(ctx context.Context, p *Province) error {
 	if err := r.listPhase(ctx, bsrv, bigURL, count(big.Dossiers)); err != nil {
 		return err
 	}
-	if err := r.appendixPhase(ctx, bsrv, bigURL, p, 2025, big.PerYear[2025]); err != nil {
+	if err := r.appendixPhase(ctx, bsrv, bigURL, p, 2025, big.PerYear[2025], count(big.Dossiers)); err != nil {
 		return err
 	}
 	bsrv.stop()
@@ -780,8 +783,9 @@ FROM (
 WHERE in_scope OR returned_channel = 'postal' AND returned_at >= $2 AND returned_at < $3
 GROUP BY agency_level, procedure_code, field`
 
-// appendixPhase: the province's annual appendix against appendixSQL, both timed on warm caches.
-func (r *runner) appendixPhase(ctx context.Context, srv *server, dbURL string, p *Province, year int, inYear int64) error {
+// appendixPhase: the province's annual appendix against appendixSQL, both timed on warm
+// caches; and a month's appendix, against the same over the first history measured.
+func (r *runner) appendixPhase(ctx context.Context, srv *server, dbURL string, p *Province, year int, inYear int64, size string) error {
 	period, err := domain.NewPeriod(domain.PeriodYear, year, 0, domain.CutoffCalendar)
 	if err != nil {
 		return err
@@ -812,38 +816,43 @@ func (r *runner) appendixPhase(ctx context.Context, srv *server, dbURL string, p
 	if err != nil {
 		return fmt.Errorf("hand-written appendix SQL: %w", err)
 	}
-	path := fmt.Sprintf("/api/v1/reports/appendix?agency_code=%s&period=%d&kind=year&cutoff=calendar&format=json", p.Province.Code, year)
-	how := "`GET /api/v1/reports/appendix` (JSON)"
-	var timed func() error
-	if code, err := srv.do("GET", path, "", nil, nil); err == nil && code == http.StatusOK {
-		timed = func() error {
+	appendix := func(year int, kind string, number int) func() error {
+		path := fmt.Sprintf("/api/v1/reports/appendix?agency_code=%s&period=%d&kind=%s&number=%d&cutoff=calendar&format=json",
+			p.Province.Code, year, kind, number)
+		return func() error {
 			code, err := srv.do("GET", path, "", nil, nil)
 			if err == nil && code != http.StatusOK {
-				err = fmt.Errorf("status %d", code)
+				err = fmt.Errorf("GET %s: status %d", path, code)
 			}
 			return err
 		}
-	} else {
-		r.note("`GET /api/v1/reports/appendix` answered %d (err %v) when this ran, so the appendix row times the store's `ComputeAppendix` in the bench process instead.", code, err)
-		how = "`store.ComputeAppendix` (no endpoint yet)"
-		st, err := store.Open(ctx, store.Options{URL: dbURL, MaxConn: 4})
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		timed = func() error {
-			_, _, err := st.ComputeAppendix(ctx, p.Province, period, time.Now())
-			return err
-		}
 	}
-	got, err := median(5, timed)
+	got, err := median(5, appendix(year, "year", 0))
 	if err != nil {
 		return fmt.Errorf("appendix: %w", err)
 	}
 	ratio := got.Seconds() / base.Seconds()
-	r.add(Row{Measure: fmt.Sprintf("annual appendix %d, province (%s received in the year, %s in scope), %s", year, count(inYear), count(inScope), how),
+	r.add(Row{Measure: fmt.Sprintf("annual appendix %d, province (%s received in the year, %s in scope), `GET /api/v1/reports/appendix` (JSON)", year, count(inYear), count(inScope)),
 		Motcua: ms(got) + " (median of 5)", Baseline: "one hand-written aggregate: " + ms(base),
 		Ratio: fmt.Sprintf("%.2f×", ratio), Goal: "≤ 1.5×", Met: yes(ratio <= 1.5)})
+
+	// The last month's appendix (what the job at the month's end computes): what the size
+	// of the history costs it. The big run compares it with the first run's.
+	last := time.Now().In(domain.Location).AddDate(0, -1, 0)
+	month, err := median(5, appendix(last.Year(), "month", int(last.Month())))
+	if err != nil {
+		return fmt.Errorf("month appendix: %w", err)
+	}
+	what := fmt.Sprintf("appendix of the last month (%s), province, %s dossiers of history", last.Format("01/2006"), size)
+	if r.monthAppendix == 0 {
+		r.monthAppendix, r.monthSize = month, size
+		r.add(Row{Measure: what, Motcua: ms(month) + " (median of 5)", Baseline: "–", Ratio: "–", Goal: "informational", Met: "–"})
+		return nil
+	}
+	ratio = month.Seconds() / r.monthAppendix.Seconds()
+	r.add(Row{Measure: what, Motcua: ms(month) + " (median of 5)",
+		Baseline: fmt.Sprintf("the same over %s: %s", r.monthSize, ms(r.monthAppendix)),
+		Ratio:    fmt.Sprintf("%.2f×", ratio), Goal: "≤ 1.2×", Met: yes(ratio <= 1.2)})
 	return nil
 }
 
