@@ -84,6 +84,7 @@ type runner struct {
 
 	monthAppendix time.Duration // a month's appendix over the first history, and its size
 	monthSize     string
+	monthPerK     float64 // its seconds per 1,000 dossiers in the month's scope
 }
 
 // Run measures the service against PostgreSQL's own limits on this machine (see
@@ -843,16 +844,28 @@ func (r *runner) appendixPhase(ctx context.Context, srv *server, dbURL string, p
 	if err != nil {
 		return fmt.Errorf("month appendix: %w", err)
 	}
-	what := fmt.Sprintf("appendix of the last month (%s), province, %s dossiers of history", last.Format("01/2006"), size)
+	start := domain.Date{Year: last.Year(), Month: last.Month(), Day: 1}.Start()
+	var inMonth int64 // dossiers in the month's scope: received before its end, not closed before its start
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM dossiers WHERE received_at < $2
+		AND (COALESCE(resolved_at, withdrawn_at) IS NULL OR COALESCE(resolved_at, withdrawn_at) >= $1)`,
+		start, start.AddDate(0, 1, 0)).Scan(&inMonth); err != nil {
+		return err
+	}
+	perK := month.Seconds() / float64(max(inMonth, 1)) * 1000
+	what := fmt.Sprintf("appendix of the last month (%s), province, %s dossiers of history (%s in the month's scope)",
+		last.Format("01/2006"), size, count(inMonth))
 	if r.monthAppendix == 0 {
-		r.monthAppendix, r.monthSize = month, size
-		r.add(Row{Measure: what, Motcua: ms(month) + " (median of 5)", Baseline: "–", Ratio: "–", Goal: "informational", Met: "–"})
+		r.monthAppendix, r.monthSize, r.monthPerK = month, size, perK
+		r.add(Row{Measure: what, Motcua: fmt.Sprintf("%s (median of 5), %.2f ms per 1,000 in scope", ms(month), perK*1000),
+			Baseline: "–", Ratio: "–", Goal: "informational", Met: "–"})
 		return nil
 	}
-	ratio = month.Seconds() / r.monthAppendix.Seconds()
-	r.add(Row{Measure: what, Motcua: ms(month) + " (median of 5)",
-		Baseline: fmt.Sprintf("the same over %s: %s", r.monthSize, ms(r.monthAppendix)),
-		Ratio:    fmt.Sprintf("%.2f×", ratio), Goal: "≤ 1.2×", Met: yes(ratio <= 1.2)})
+	// The generator spreads a larger history over the same years, so a month holds more
+	// dossiers too: the ratio is of the time per dossier in the month's scope.
+	ratio = perK / r.monthPerK
+	r.add(Row{Measure: what, Motcua: fmt.Sprintf("%s (median of 5), %.2f ms per 1,000 in scope", ms(month), perK*1000),
+		Baseline: fmt.Sprintf("the same over %s: %s, %.2f ms per 1,000 in scope", r.monthSize, ms(r.monthAppendix), r.monthPerK*1000),
+		Ratio:    fmt.Sprintf("%.2f× per dossier in scope", ratio), Goal: "≤ 1.2×", Met: yes(ratio <= 1.2)})
 	return nil
 }
 
