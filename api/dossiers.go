@@ -88,9 +88,7 @@ func (s *Server) intake(c *fiber.Ctx, req *intakeRequest) (*domain.Dossier, erro
 	} else if !req.ReturnChannel.Valid() {
 		pr.Add("return_channel", "must be direct, online or postal")
 	}
-	if len(req.Note) > 2000 {
-		pr.Add("note", "is longer than 2000 bytes")
-	}
+	domain.CheckText(&pr, "note", req.Note, 2000, false)
 	receivedAt := now
 	if req.ReceivedAt != "" {
 		t, err := parseTime("received_at", req.ReceivedAt)

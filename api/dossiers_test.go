@@ -249,6 +249,8 @@ func TestSearch(t *testing.T) {
 	if len(page2["items"].([]any)) != 2 || page2["next_cursor"] != nil {
 		t.Errorf("second page: %v", page2)
 	}
+	e.do("POST", "/api/v1/dossiers", "ward1.reception", map[string]any{"agency_code": ward1Code, "procedure_code": procCode,
+		"channel": "direct", "applicant": map[string]any{"name": "Lê Văn Tám"}, "note": "bell\a"}).problem(400, "invalid_input", "note")
 	e.do("GET", "/api/v1/dossiers?limit=9999", "city.reception", nil).problem(400, "invalid_input", "limit")
 	e.do("GET", "/api/v1/dossiers?cursor=zzz", "city.reception", nil).problem(400, "invalid_input", "cursor")
 	e.do("GET", "/api/v1/dossiers?status=lost", "city.reception", nil).problem(400, "invalid_input", "status")

@@ -76,8 +76,9 @@ func (s *Server) resolveFeedback(c *fiber.Ctx) error {
 	if err := decode(c, &req, false); err != nil {
 		return err
 	}
-	if len(req.Answer) == 0 || len(req.Answer) > 5000 {
-		return domain.Invalid("answer", "is required (at most 5000 bytes)")
+	var pr domain.Problems
+	if domain.CheckText(&pr, "answer", req.Answer, 5000, true); pr.Err() != nil {
+		return pr.Err()
 	}
 	at, err := s.pastTime(c, "at", req.At)
 	if err != nil {

@@ -16,6 +16,8 @@ func TestFeedback(t *testing.T) {
 	e.do("POST", "/api/v1/feedback", "admin", map[string]any{"agency_code": ward1Code, "content": "cũ", "received_at": "2024-01-01T08:00:00+07:00"}).expect(201)
 	e.do("GET", "/api/v1/feedback?open=true", "ward1.reception", nil).expect(200, "Thái độ phục vụ", "cũ")
 	e.do("POST", fmt.Sprintf("/api/v1/feedback/%d/resolve", id), "ward2.reception", map[string]any{"answer": "ok"}).problem(404, "not_found")
+	e.do("POST", fmt.Sprintf("/api/v1/feedback/%d/resolve", id), "ward1.reception", map[string]any{"answer": "Đã\x00 chấn chỉnh"}).problem(400, "invalid_input", "answer")
+	e.do("POST", fmt.Sprintf("/api/v1/feedback/%d/resolve", id), "ward1.reception", map[string]any{"answer": " "}).problem(400, "invalid_input", "answer")
 	e.do("POST", fmt.Sprintf("/api/v1/feedback/%d/resolve", id), "ward1.reception", map[string]any{"answer": "Đã chấn chỉnh"}).expect(200, `"answer":"Đã chấn chỉnh"`)
 	e.do("POST", fmt.Sprintf("/api/v1/feedback/%d/resolve", id), "ward1.reception", map[string]any{"answer": "again"}).problem(409, "conflict")
 	items := e.do("GET", "/api/v1/feedback?open=true", "ward1.reception", nil).expect(200).json()["items"].([]any)

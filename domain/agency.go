@@ -60,7 +60,7 @@ func (a *Agency) Validate() error {
 	if !ValidAgencyCode(a.Code) {
 		p.Add("code", "must be digits and capital letters separated by dots, e.g. 000.00.00.H30")
 	}
-	checkText(&p, "name", a.Name, 300, true)
+	CheckText(&p, "name", a.Name, 300, true)
 	if !a.Level.Valid() {
 		p.Add("level", "must be province, district or commune")
 	}

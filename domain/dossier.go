@@ -160,10 +160,10 @@ type Applicant struct {
 
 // Validate checks the applicant; EINVALID names each bad field under prefix (e.g. "applicant.").
 func (a *Applicant) Validate(prefix string, p *Problems) {
-	checkText(p, prefix+"name", a.Name, 200, true)
-	checkText(p, prefix+"id_number", a.IDNumber, 20, false)
-	checkText(p, prefix+"email", a.Email, 200, false)
-	checkText(p, prefix+"address", a.Address, 500, false)
+	CheckText(p, prefix+"name", a.Name, 200, true)
+	CheckText(p, prefix+"id_number", a.IDNumber, 20, false)
+	CheckText(p, prefix+"email", a.Email, 200, false)
+	CheckText(p, prefix+"address", a.Address, 500, false)
 	if a.Phone != "" && !phoneRE.MatchString(a.Phone) {
 		p.Add(prefix+"phone", "must be 8 to 15 digits, optionally starting with +")
 	}
@@ -177,8 +177,8 @@ var (
 	idNumberRE = regexp.MustCompile(`^[0-9A-Za-z]{9,20}$`)
 )
 
-// checkText records a problem when s is required and blank, too long, not UTF-8 or holds control characters.
-func checkText(p *Problems, field, s string, max int, required bool) {
+// CheckText records a problem when s is required and blank, too long, not UTF-8 or holds control characters.
+func CheckText(p *Problems, field, s string, max int, required bool) {
 	switch {
 	case required && strings.TrimSpace(s) == "":
 		p.Add(field, "is required")

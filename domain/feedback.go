@@ -21,7 +21,7 @@ func (f *Feedback) Validate() error {
 	if f.AgencyCode == "" {
 		p.Add("agency_code", "is required")
 	}
-	checkText(&p, "content", f.Content, 5000, true)
-	checkText(&p, "procedure_code", f.ProcedureCode, 60, false)
+	CheckText(&p, "content", f.Content, 5000, true)
+	CheckText(&p, "procedure_code", f.ProcedureCode, 60, false)
 	return p.Err()
 }

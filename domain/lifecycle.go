@@ -119,12 +119,12 @@ func (r Rules) Apply(d *Dossier, history []Event, req ActionRequest) (*Event, er
 
 func (r Rules) check(d *Dossier, history []Event, req ActionRequest) error {
 	var p Problems
-	checkText(&p, "note", req.Note, 2000, false)
+	CheckText(&p, "note", req.Note, 2000, false)
 	switch req.Action {
 	case ActionRequestSupplement, ActionPause, ActionWithdraw, ActionApologize:
-		checkText(&p, "reason", req.Reason, 2000, true)
+		CheckText(&p, "reason", req.Reason, 2000, true)
 	default:
-		checkText(&p, "reason", req.Reason, 2000, false)
+		CheckText(&p, "reason", req.Reason, 2000, false)
 	}
 	switch req.Action {
 	case ActionResolve:

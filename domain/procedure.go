@@ -60,8 +60,8 @@ func (p *Procedure) Validate() error {
 	if len(p.Code) == 0 || len(p.Code) > 60 || !ValidAgencyCode(p.Code) {
 		pr.Add("code", "must be digits and capital letters separated by dots, e.g. 1.011442.000.00.00.H38")
 	}
-	checkText(&pr, "name", p.Name, 1000, true)
-	checkText(&pr, "field", p.Field, 200, true)
+	CheckText(&pr, "name", p.Name, 1000, true)
+	CheckText(&pr, "field", p.Field, 200, true)
 	if !p.Level.Valid() {
 		pr.Add("level", "must be province, district or commune")
 	}
