@@ -105,6 +105,15 @@ func require(roles ...domain.Role) fiber.Handler {
 	}
 }
 
+// deploymentAdmin lets through an admin who belongs to no agency: the calendar and the
+// catalogue belong to the whole deployment (DOMAIN.md), beyond any one agency's scope.
+func deploymentAdmin(c *fiber.Ctx) error {
+	if p := principal(c); !p.Has(domain.RoleAdmin) || p.AgencyCode != "" {
+		return domain.Errorf(domain.EFORBIDDEN, "Only an administrator of the whole deployment (with no agency) may change the calendar or the catalogue.")
+	}
+	return c.Next()
+}
+
 // loginLimiter bounds login attempts per client address.
 func (s *Server) loginLimiter() fiber.Handler {
 	return limiter.New(limiter.Config{

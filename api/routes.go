@@ -27,11 +27,11 @@ func (s *Server) routes() {
 	authed.Get("/agencies", s.listAgencies)
 	authed.Get("/agencies/:code", s.getAgency)
 
-	authed.Put("/calendar/:year", admin, s.putCalendar)
+	authed.Put("/calendar/:year", deploymentAdmin, s.putCalendar)
 	authed.Get("/calendar/:year", s.getCalendar)
 
-	authed.Post("/procedures", admin, s.createProcedure)
-	authed.Put("/procedures/:code", admin, s.putProcedure)
+	authed.Post("/procedures", deploymentAdmin, s.createProcedure)
+	authed.Put("/procedures/:code", deploymentAdmin, s.putProcedure)
 	authed.Get("/procedures", s.listProcedures)
 	authed.Get("/procedures/:code", s.getProcedure)
 

@@ -29,8 +29,9 @@ const (
 type scoping int
 
 const (
-	unscoped scoping = iota // one answer for every agency (catalogue, calendar, lists filtered by scope)
-	scoped                  // the request names an agency, or a dossier or feedback of one
+	unscoped       scoping = iota // one answer for every agency (catalogue, calendar, lists filtered by scope)
+	scoped                        // the request names an agency, or a dossier or feedback of one
+	deploymentWide                // changes what belongs to the whole deployment: callers with no agency only
 )
 
 // routeRule is what a route expects of its callers, and how to build a request to it that an
@@ -77,14 +78,14 @@ var routeRules = map[string]routeRule{
 	"GET /api/v1/agencies/:code": {access: bearer, roles: anyRole, scope: scoped, ok: 200, build: getf("/api/v1/agencies/%s", agencyOf)},
 
 	// The calendar and the catalogue belong to the whole deployment (DOMAIN.md).
-	"PUT /api/v1/calendar/:year": {access: bearer, roles: adminOnly, ok: 200, build: func(x *authz, _ string) request {
+	"PUT /api/v1/calendar/:year": {access: bearer, roles: adminOnly, scope: deploymentWide, ok: 200, build: func(x *authz, _ string) request {
 		return request{Method: "PUT", Path: "/api/v1/calendar/2031", Body: map[string]any{"holidays": []string{"2031-01-01"}, "extra_workdays": []string{}}}
 	}},
 	"GET /api/v1/calendar/:year": {access: bearer, roles: anyRole, ok: 200, build: get("/api/v1/calendar/2024")},
-	"POST /api/v1/procedures": {access: bearer, roles: adminOnly, ok: 201, build: func(x *authz, _ string) request {
+	"POST /api/v1/procedures": {access: bearer, roles: adminOnly, scope: deploymentWide, ok: 201, build: func(x *authz, _ string) request {
 		return request{Method: "POST", Path: "/api/v1/procedures", Body: procedureBody(x.uniqueCode(), false)}
 	}},
-	"PUT /api/v1/procedures/:code": {access: bearer, roles: adminOnly, ok: 200, build: func(x *authz, _ string) request {
+	"PUT /api/v1/procedures/:code": {access: bearer, roles: adminOnly, scope: deploymentWide, ok: 200, build: func(x *authz, _ string) request {
 		b := procedureBody(procCode, true)
 		b["effective_on"] = x.uniqueDate()
 		return request{Method: "PUT", Path: "/api/v1/procedures/" + procCode, Body: b}
@@ -411,6 +412,10 @@ func TestAuthorisationMatrix(t *testing.T) {
 							t.Errorf("%s: role not allowed: %s, want 403", what, res)
 						} else if rule.access == bearer && method != "HEAD" {
 							checkProblem(t, req, res, "forbidden")
+						}
+					case rule.scope == deploymentWide && p.agency != "":
+						if res.Status != 403 {
+							t.Errorf("%s: an agency's admin changing the deployment's rules: %s, want 403", what, res)
 						}
 					case rule.scope == scoped && !p.sees(target):
 						denied := rule.denied
