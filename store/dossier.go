@@ -446,7 +446,7 @@ func (s *Store) ListDossiers(ctx context.Context, f DossierFilter) ([]*domain.Do
 		if s.dialect != Postgres {
 			q = q.Where("code = ? OR applicant_name_norm LIKE ? OR applicant_name_norm LIKE ? OR applicant_phone = ? OR applicant_phone LIKE ?",
 				code, folded+"%", "% "+folded+"%", f.Query, "%"+escapeLike(digits))
-		} else if q, err = s.searchPostgres(q, filtered, f.Limit, code, folded, digits); err != nil {
+		} else if q, err = s.searchPostgres(q, filtered, f.Limit, code, folded, digits, s.communeScope(ctx, f.Scope)); err != nil {
 			return nil, "", err
 		}
 	}
@@ -469,12 +469,12 @@ func (s *Store) ListDossiers(ctx context.Context, f DossierFilter) ([]*domain.Do
 // searchPostgres narrows q (the filtered dossiers) to those matching the search text, in
 // the shape PostgreSQL's indexes answer (migrations 0002 and 0004) with the same meaning as
 // on SQLite: the code exactly; the folded name from the start of any word, whose page of ids
-// comes from an index-only scan of (agency_path, applicant_name_norm) for a small scope (a
-// commune) or from the full-text index of its words and word pairs for a large one; and,
+// comes from an index-only scan of (agency_path, applicant_name_norm) for a commune's staff
+// (commune) or from the full-text index of its words and word pairs for a larger scope; and,
 // for digits, the end of the phone number, a prefix of the reversed number. Phone numbers hold only digits and '+', so text
 // with anything else cannot match one. Each way yields at most a page of ids and the union
 // is joined back by id: under an OR, PostgreSQL would scan the whole table instead.
-func (s *Store) searchPostgres(q *gorm.DB, filtered func() (*gorm.DB, error), limit int, code, folded, digits string) (*gorm.DB, error) {
+func (s *Store) searchPostgres(q *gorm.DB, filtered func() (*gorm.DB, error), limit int, code, folded, digits string, commune bool) (*gorm.DB, error) {
 	page := func(cond string, args ...any) (*gorm.DB, error) {
 		sub, err := filtered()
 		if err != nil {
@@ -484,7 +484,7 @@ func (s *Store) searchPostgres(q *gorm.DB, filtered func() (*gorm.DB, error), li
 	}
 	var byName *gorm.DB
 	var err error
-	if words := strings.Fields(folded); len(words) > 0 && isASCIIAlnum(folded) {
+	if words := strings.Fields(folded); len(words) > 0 && isASCIIAlnum(folded) && !commune {
 		// The same words as terms of dossier_name_terms (migration 0004): each pair of
 		// neighbouring words, the last one a prefix; a single word is a prefix itself. The
 		// full-text index finds them over a whole province; the LIKEs keep the meaning exact.
@@ -520,6 +520,20 @@ func (s *Store) searchPostgres(q *gorm.DB, filtered func() (*gorm.DB, error), li
 			byName, byCode, byPhone), nil
 	}
 	return q.Where("id IN (SELECT id FROM (?) AS by_name UNION ALL SELECT id FROM (?) AS by_code)", byName, byCode), nil
+}
+
+// communeScope reports whether scope (an agency path) is a commune's: its name search reads
+// the commune's entries of the (agency_path, applicant_name_norm) index alone. Asking for the
+// name's word pairs too makes the planner check them on each of those entries: at 10,000,000
+// dossiers (100,000 a commune) that took a commune's search from milliseconds to a p99 of
+// 233 ms (BENCHMARKS.md).
+func (s *Store) communeScope(ctx context.Context, scope string) bool {
+	parts := strings.Split(strings.Trim(scope, "/"), "/")
+	if scope == "" || len(parts) == 0 {
+		return false
+	}
+	a, err := s.FindAgency(ctx, parts[len(parts)-1])
+	return err == nil && a.Level == domain.LevelCommune
 }
 
 // isASCIIAlnum reports whether folded text holds only ASCII letters, digits and spaces.
