@@ -557,7 +557,8 @@ func writingProbe(t *testing.T, d *deployment) func() bool {
 		var n int64
 		err := st.DB().Raw(`SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()
 			AND state IN ('active', 'idle in transaction') AND xact_start IS NOT NULL
-			AND (query LIKE 'INSERT INTO "dossiers"%' OR query LIKE 'INSERT INTO "dossier_events"%')`, app).Scan(&n).Error
+			AND (query ILIKE 'INSERT INTO "dossiers"%' OR query ILIKE 'INSERT INTO "dossier_events"%'
+				OR query ILIKE 'COPY "dossiers"%' OR query ILIKE 'COPY "dossier_events"%')`, app).Scan(&n).Error
 		if err != nil && !errors.Is(err, context.Canceled) {
 			t.Logf("pg_stat_activity: %v", err)
 		}
