@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,16 +13,32 @@ import (
 	"motcua/importer"
 )
 
-// importDossiers streams a CSV body into the importer: all rows or none.
+// importDossiers passes a CSV body to the importer: all rows or none.
 func (s *Server) importDossiers(c *fiber.Ctx) error {
 	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, "text/csv") {
 		return domain.Invalid("body", "Content-Type must be text/csv")
 	}
 	var r io.Reader
-	if stream := c.Context().RequestBodyStream(); stream != nil {
-		r = stream
-	} else {
+	if stream := c.Context().RequestBodyStream(); stream == nil {
 		r = bytes.NewReader(c.Body())
+	} else {
+		// The whole body first, into a file that is already unlinked (nothing is left behind,
+		// even by a crash): the import's transaction must not wait on a slow upload while it
+		// holds the embedded database's write lock, or the daily sequences' rows.
+		f, err := os.CreateTemp("", "motcua-import-*.csv")
+		if err != nil {
+			return err
+		}
+		os.Remove(f.Name())
+		defer f.Close()
+		if _, err := io.Copy(f, stream); err != nil {
+			c.Context().SetConnectionClose()
+			return domain.Invalid("body", "could not be read")
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		r = bufio.NewReaderSize(f, 64<<10)
 	}
 	rules, err := s.rules(c.UserContext())
 	if err != nil {

@@ -3,13 +3,16 @@
 package importer
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/csv"
+	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -21,6 +24,13 @@ import (
 // MaxReported bounds how many bad rows an answer lists.
 const MaxReported = 1000
 
+func init() {
+	// Event details hold these types; gob must know them to spool rows to disk.
+	for _, v := range []any{time.Time{}, domain.Channel(""), domain.Outcome(""), domain.Timeliness(""), true, ""} {
+		gob.Register(v)
+	}
+}
+
 // Options say who imports and where.
 type Options struct {
 	Actor string
@@ -30,13 +40,17 @@ type Options struct {
 
 // Run validates every row of r (the CSV with a header row) and stores them all in one
 // transaction. Bad rows give EUNPROCESSABLE listing each (line, field, message) and store
-// nothing; a malformed file is EINVALID. The database stores rows while later ones are still
-// being checked, in one transaction that is rolled back when any row turns out bad; the rows
-// in between wait in a bounded queue, so memory stays flat however long the file is.
+// nothing; a malformed file is EINVALID. On PostgreSQL the database stores rows while later
+// ones are still being checked, in one transaction that is rolled back when any row turns
+// out bad; the rows in between wait in a bounded queue, so memory stays flat however long
+// the file is. The embedded database checks every row first (runChecked).
 func Run(ctx context.Context, st *store.Store, rules domain.Rules, r io.Reader, o Options) (store.ImportResult, error) {
 	cat, err := loadCatalogue(ctx, st)
 	if err != nil {
 		return store.ImportResult{}, err
+	}
+	if st.Dialect() != store.Postgres {
+		return runChecked(ctx, st, rules, r, o, cat)
 	}
 	items := make(chan store.ImportItem, 2*store.ImportBatch)
 	stop := make(chan struct{}) // closed when the store stops taking rows
@@ -70,6 +84,42 @@ func Run(ctx context.Context, st *store.Store, rules domain.Rules, r io.Reader, 
 		return store.ImportResult{}, verr // the file's problems come first
 	}
 	return res, err
+}
+
+// runChecked is Run for the embedded database: its transaction holds the database's one
+// write lock, so every row is checked first, spooled to a temporary file (already unlinked,
+// so a crash leaves nothing behind), and only then stored.
+func runChecked(ctx context.Context, st *store.Store, rules domain.Rules, r io.Reader, o Options, cat *catalogue) (store.ImportResult, error) {
+	spool, err := os.CreateTemp("", "motcua-import-*.gob")
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	os.Remove(spool.Name())
+	defer spool.Close()
+	w := bufio.NewWriter(spool)
+	enc := gob.NewEncoder(w)
+	var encErr error
+	if err := validate(r, func(it store.ImportItem) bool {
+		encErr = enc.Encode(it)
+		return encErr == nil
+	}, cat, rules, o); err != nil {
+		return store.ImportResult{}, err
+	}
+	if encErr != nil {
+		return store.ImportResult{}, encErr
+	}
+	if err := w.Flush(); err != nil {
+		return store.ImportResult{}, err
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return store.ImportResult{}, err
+	}
+	dec := gob.NewDecoder(bufio.NewReader(spool))
+	return st.ImportDossiers(ctx, func() (store.ImportItem, error) {
+		var it store.ImportItem
+		err := dec.Decode(&it)
+		return it, err
+	})
 }
 
 // validate checks every row of r and hands each valid one to emit, until a row is bad or

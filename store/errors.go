@@ -13,7 +13,8 @@ import (
 )
 
 // translate maps database errors to domain errors: a unique violation is ECONFLICT,
-// a missing row ENOTFOUND, a lost connection EUNAVAILABLE; anything else is returned as is.
+// a missing row ENOTFOUND, a lost connection or a busy embedded database EUNAVAILABLE;
+// anything else is returned as is.
 func translate(err error) error {
 	var de *domain.Error
 	var pgErr *pgconn.PgError
@@ -41,6 +42,10 @@ func translate(err error) error {
 		return unavailable(err)
 	}
 	var netErr net.Error
+	if msg := err.Error(); strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
+		// The embedded database's writer waited out its busy timeout: try again shortly.
+		return unavailable(err)
+	}
 	if errors.As(err, &netErr) || strings.Contains(err.Error(), "connection refused") ||
 		strings.Contains(err.Error(), "failed to connect") || strings.Contains(err.Error(), "driver: bad connection") {
 		return unavailable(err)
