@@ -246,9 +246,7 @@ func (s *Store) intakePostgres(ctx context.Context, d *domain.Dossier, intake *d
 	row := dossierToRow(d)
 	ev := eventToRow(0, intake, now)
 	args := []any{d.AgencyCode, day.String(), domain.CodePrefix(d.AgencyCode, day)}
-	for _, p := range row.dest()[2:] { // the columns after id and code
-		args = append(args, reflect.ValueOf(p).Elem().Interface())
-	}
+	args = append(args, row.values()[2:]...) // the columns after id and code
 	args = append(args, ev.Seq, ev.At, ev.Action, ev.FromStatus, ev.ToStatus, ev.Actor, ev.Note, ev.Details, ev.RecordedAt)
 	return s.sqlDB.QueryRowContext(ctx, intakeSQL, args...).Scan(&d.ID, &d.Code)
 }
@@ -279,6 +277,16 @@ func (r *dossierRow) dest() []any {
 		&r.ResultDigitized, &r.Status, &r.ReceivedAt, &r.ClockStart, &r.DueAt, &r.AppointmentAt, &r.ClockStopped,
 		&r.ResolvedAt, &r.Outcome, &r.Timeliness, &r.ReturnedAt, &r.ReturnedChannel, &r.WithdrawnAt, &r.ApologizedAt,
 		&r.ApologyLate, &r.Version, &r.CreatedAt, &r.UpdatedAt}
+}
+
+// values returns the row's values in the order of dossierColumns, for INSERT and COPY.
+func (r *dossierRow) values() []any {
+	dest := r.dest()
+	vals := make([]any, len(dest))
+	for i, p := range dest {
+		vals[i] = reflect.ValueOf(p).Elem().Interface()
+	}
+	return vals
 }
 
 func (s *Store) findDossier(ctx context.Context, where string, arg any) (*domain.Dossier, error) {
@@ -528,10 +536,10 @@ func (s *Store) searchPostgres(q *gorm.DB, filtered func() (*gorm.DB, error), li
 // dossiers (100,000 a commune) that took a commune's search from milliseconds to a p99 of
 // 233 ms (BENCHMARKS.md).
 func (s *Store) communeScope(ctx context.Context, scope string) bool {
-	parts := strings.Split(strings.Trim(scope, "/"), "/")
-	if scope == "" || len(parts) == 0 {
+	if scope == "" {
 		return false
 	}
+	parts := strings.Split(strings.Trim(scope, "/"), "/")
 	a, err := s.FindAgency(ctx, parts[len(parts)-1])
 	return err == nil && a.Level == domain.LevelCommune
 }

@@ -41,13 +41,12 @@ func translate(err error) error {
 	case errors.Is(err, context.DeadlineExceeded):
 		return unavailable(err)
 	}
+	// A lost connection, or the embedded database's writer having waited out its busy
+	// timeout: try again shortly.
 	var netErr net.Error
-	if msg := err.Error(); strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
-		// The embedded database's writer waited out its busy timeout: try again shortly.
-		return unavailable(err)
-	}
-	if errors.As(err, &netErr) || strings.Contains(err.Error(), "connection refused") ||
-		strings.Contains(err.Error(), "failed to connect") || strings.Contains(err.Error(), "driver: bad connection") {
+	msg := err.Error()
+	if errors.As(err, &netErr) || strings.Contains(msg, "connection refused") || strings.Contains(msg, "failed to connect") ||
+		strings.Contains(msg, "driver: bad connection") || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
 		return unavailable(err)
 	}
 	return err

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -20,14 +19,10 @@ import (
 // ImportBatch is how many rows an import reads and checks at a time.
 const ImportBatch = 500
 
-// rowsPerInsert is how many rows one INSERT carries: the pure-Go SQLite driver binds
-// parameters in time quadratic in their number, so it gets small statements.
-func (s *Store) rowsPerInsert() int {
-	if s.dialect == SQLite {
-		return 50
-	}
-	return ImportBatch
-}
+// sqliteRowsPerInsert is how many rows one INSERT of an import carries on the embedded
+// database (PostgreSQL imports with COPY): the pure-Go SQLite driver binds parameters in
+// time quadratic in their number, so it gets small statements.
+const sqliteRowsPerInsert = 50
 
 // ImportResult counts what an import did.
 type ImportResult struct {
@@ -198,7 +193,7 @@ func (s *Store) importBatch(ctx context.Context, tx *gorm.DB, conn *sql.Conn, ba
 	if conn != nil {
 		err = copyDossiers(ctx, tx, conn, rows, fresh, now)
 	} else {
-		err = insertDossiers(tx, rows, fresh, now, s.rowsPerInsert())
+		err = insertDossiers(tx, rows, fresh, now, sqliteRowsPerInsert)
 	}
 	if err != nil {
 		if domain.ErrorCode(translate(err)) == domain.ECONFLICT {
@@ -238,14 +233,7 @@ func copyDossiers(ctx context.Context, tx *gorm.DB, conn *sql.Conn, rows []dossi
 	return conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
 		_, err := pc.CopyFrom(ctx, pgx.Identifier{"dossiers"}, strings.Fields(strings.ReplaceAll(dossierColumns, ",", " ")),
-			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-				dest := rows[i].dest()
-				vals := make([]any, len(dest))
-				for j, p := range dest {
-					vals[j] = reflect.ValueOf(p).Elem().Interface()
-				}
-				return vals, nil
-			}))
+			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) { return rows[i].values(), nil }))
 		if err != nil {
 			return err
 		}
