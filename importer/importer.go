@@ -54,10 +54,9 @@ func Run(ctx context.Context, st *store.Store, rules domain.Rules, r io.Reader, 
 	}
 	items := make(chan store.ImportItem, 2*store.ImportBatch)
 	stop := make(chan struct{}) // closed when the store stops taking rows
-	checked := make(chan error, 1)
+	var checked error           // validate's answer, set before items is closed
 	go func() {
-		defer close(items)
-		checked <- validate(r, func(it store.ImportItem) bool {
+		checked = validate(r, func(it store.ImportItem) bool {
 			select {
 			case items <- it:
 				return true
@@ -65,23 +64,21 @@ func Run(ctx context.Context, st *store.Store, rules domain.Rules, r io.Reader, 
 				return false
 			}
 		}, cat, rules, o)
+		close(items)
 	}()
 	res, err := st.ImportDossiers(ctx, func() (store.ImportItem, error) {
 		if it, ok := <-items; ok {
 			return it, nil
+		} else if checked != nil {
+			return store.ImportItem{}, checked // rolls the transaction back
 		}
-		if err := <-checked; err != nil {
-			checked <- err // for the answer below
-			return store.ImportItem{}, err
-		}
-		checked <- nil
 		return store.ImportItem{}, io.EOF
 	})
 	close(stop)
 	for range items { // until validate has returned
 	}
-	if verr := <-checked; verr != nil {
-		return store.ImportResult{}, verr // the file's problems come first
+	if checked != nil {
+		return store.ImportResult{}, checked // the file's problems come first
 	}
 	return res, err
 }
