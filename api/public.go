@@ -44,13 +44,17 @@ type publicAnswer struct {
 	clockStopped bool
 }
 
-// answer renders v.
-func (v *publicDossier) answer() (*publicAnswer, error) {
+// publicAnswer builds and renders the public answer for d.
+func (s *Server) publicAnswer(ctx context.Context, d *domain.Dossier) (*publicAnswer, error) {
+	v, err := s.publicView(ctx, d)
+	if err != nil {
+		return nil, err
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	return &publicAnswer{body: b, id: v.id, clockStopped: v.clockStopped}, nil
+	return &publicAnswer{body: b, id: d.ID, clockStopped: d.ClockStopped}, nil
 }
 
 // view reads the answer back, for the citizen's page.
@@ -59,9 +63,10 @@ func (a *publicAnswer) view() (*publicDossier, error) {
 	return v, json.Unmarshal(a.body, v)
 }
 
-// overdue reports whether the dossier's deadline has passed with its clock running, at now.
+// overdue reports whether the dossier's deadline has passed with its clock running, at now
+// (domain.Dossier.Overdue).
 func (v *publicDossier) overdue(now time.Time) bool {
-	return v.Status.Open() && !v.clockStopped && now.After(v.DueAt)
+	return (&domain.Dossier{Status: v.Status, ClockStopped: v.clockStopped, DueAt: v.DueAt}).Overdue(now)
 }
 
 // publicHistory is one change of status: when, and to which status.
@@ -81,6 +86,11 @@ func (s *Server) dossierByToken(ctx context.Context, token string) (*domain.Doss
 	if !ok {
 		return nil, dossierNotFound()
 	}
+	return s.dossierByLookupID(ctx, id)
+}
+
+// dossierByLookupID finds the dossier of a verified lookup id.
+func (s *Server) dossierByLookupID(ctx context.Context, id string) (*domain.Dossier, error) {
 	d, err := s.store.FindDossierByLookupID(ctx, id)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, dossierNotFound()
@@ -102,8 +112,7 @@ func (s *Server) publicView(ctx context.Context, d *domain.Dossier) (*publicDoss
 	v := &publicDossier{Code: d.Code, ProcedureName: d.ProcedureName, AgencyName: agency.Name, Status: d.Status,
 		StatusLabel: d.Status.Label(), ReceivedAt: d.ReceivedAt.In(loc), DueAt: d.DueAt.In(loc),
 		AppointmentAt: d.AppointmentAt.In(loc), ResolvedAt: inVietnam(d.ResolvedAt), ReturnedAt: inVietnam(d.ReturnedAt),
-		ApplicantNameMasked: domain.MaskName(d.Applicant.Name), History: []publicHistory{},
-		id: d.ID, clockStopped: d.ClockStopped}
+		ApplicantNameMasked: domain.MaskName(d.Applicant.Name), History: []publicHistory{}}
 	if d.Timeliness != "" {
 		t := string(d.Timeliness)
 		v.Timeliness = &t
@@ -138,17 +147,11 @@ func (s *Server) publicByToken(ctx context.Context, token string) (*publicAnswer
 	}
 	s.metrics.publicMisses.Inc()
 	ticket := s.public.Begin()
-	d, err := s.store.FindDossierByLookupID(ctx, id)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return nil, dossierNotFound()
-	} else if err != nil {
-		return nil, err
-	}
-	v, err := s.publicView(ctx, d)
+	d, err := s.dossierByLookupID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	a, err := v.answer()
+	a, err := s.publicAnswer(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -198,11 +201,7 @@ func (s *Server) publicLookup(c *fiber.Ctx) error {
 	if len(phone) < 4 || subtle.ConstantTimeCompare([]byte(phone[len(phone)-4:]), []byte(last4)) != 1 {
 		return dossierNotFound()
 	}
-	v, err := s.publicView(c.UserContext(), d)
-	if err != nil {
-		return err
-	}
-	a, err := v.answer()
+	a, err := s.publicAnswer(c.UserContext(), d)
 	if err != nil {
 		return err
 	}
