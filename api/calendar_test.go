@@ -21,6 +21,7 @@ func TestCalendar(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.in(t)
 			e.do("PUT", "/api/v1/calendar/2024", "admin", tt.body).problem(400, "invalid_input", tt.field)
 		})
 	}

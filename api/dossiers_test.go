@@ -185,6 +185,7 @@ func TestSearchByName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
+			e := e.in(t)
 			for _, user := range []string{"ward1.reception", "admin"} { // a commune; the whole deployment
 				var got []string
 				for _, it := range e.do("GET", "/api/v1/dossiers?q="+url.QueryEscape(tt.q), user, nil).expect(200).json()["items"].([]any) {
@@ -228,6 +229,7 @@ func TestSearch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.user+"?"+tt.query, func(t *testing.T) {
+			e := e.in(t)
 			items := e.do("GET", "/api/v1/dossiers?"+tt.query, tt.user, nil).expect(200).json()["items"].([]any)
 			if len(items) != tt.want {
 				t.Errorf("got %d dossiers, want %d", len(items), tt.want)

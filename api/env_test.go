@@ -45,6 +45,13 @@ type env struct {
 	opts   store.Options // the database, for a second replica
 }
 
+// in is e for a subtest: its failures are t's.
+func (e *env) in(t testing.TB) *env {
+	c := *e
+	c.t = t
+	return &c
+}
+
 // serve starts e's server on e.store, on a free loopback port.
 func (e *env) serve() {
 	tb := e.t

@@ -41,6 +41,7 @@ func TestErrorsAreProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.in(t)
 			var fields []string
 			if tt.field != "" {
 				fields = append(fields, tt.field)
@@ -75,10 +76,12 @@ func TestLoginAndTokens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.in(t)
 			e.do("GET", "/api/v1/agencies", "", nil, "Authorization", tt.header).expect(tt.status)
 		})
 	}
 	t.Run("expired", func(t *testing.T) {
+		e := e.in(t)
 		e.advance(13 * time.Hour)
 		e.do("GET", "/api/v1/agencies", "", nil, "Authorization", "Bearer "+tok).problem(401, "unauthorized")
 	})

@@ -76,6 +76,7 @@ func TestImportRejectsBadRowsAndStoresNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.in(t)
 			status := 422
 			if tt.code == "invalid_input" {
 				status = 400

@@ -31,8 +31,7 @@ func body(c *fiber.Ctx, limit int64) ([]byte, error) {
 		return nil, domain.Invalid("body", "could not be read")
 	}
 	if int64(len(b)) > limit {
-		// The rest of the body is still on the connection: close it rather than read it.
-		c.Context().SetConnectionClose()
+		// The rest of the body is still on the connection; drainBody deals with it.
 		return nil, domain.Invalid("body", fmt.Sprintf("is larger than %d bytes", limit))
 	}
 	return b, nil

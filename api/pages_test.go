@@ -120,6 +120,7 @@ func TestCitizenPage(t *testing.T) {
 		"survey of a forged token": "/t/" + alter(d.token, 1) + "/survey",
 	} {
 		t.Run(name, func(t *testing.T) {
+			e := e.in(t)
 			method, form := "GET", url.Values(nil)
 			if strings.HasSuffix(path, "/survey") {
 				method, form = "POST", url.Values{"satisfied": {"1"}}

@@ -199,6 +199,7 @@ func TestPublicDossierByToken(t *testing.T) {
 		"lookup id (hex)": "00000000000000000000000000000000",
 	} {
 		t.Run(name, func(t *testing.T) {
+			e := e.in(t)
 			if tok == d.token {
 				t.Skip("the change left the token as it was")
 			}
@@ -248,6 +249,7 @@ func TestPublicLookup(t *testing.T) {
 		"other ward's day": "code=" + ward2Code + "-240304-0001&phone_last4=" + pubLast4,
 	} {
 		t.Run(name, func(t *testing.T) {
+			e := e.in(t)
 			res := e.do("GET", "/api/v1/public/lookup?"+q, "", nil)
 			if res.status != unknown.status || !bytes.Equal(res.body, unknown.body) ||
 				res.header.Get("Content-Type") != unknown.header.Get("Content-Type") {
@@ -269,6 +271,7 @@ func TestPublicLookup(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.in(t)
 			e.do("GET", "/api/v1/public/lookup?"+tt.query, "", nil).problem(400, "invalid_input", tt.fields...)
 		})
 	}
@@ -335,6 +338,7 @@ func TestSurveyJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.in(t)
 			e.do("POST", path, "", tt.body).problem(400, "invalid_input", tt.field)
 		})
 	}
@@ -443,6 +447,7 @@ func TestScan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.in(t)
 			res := e.do("GET", "/api/v1/scan?data="+url.QueryEscape(tt.data), tt.user, nil)
 			if tt.status != 200 {
 				var fields []string

@@ -172,6 +172,7 @@ func TestReportParams(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.in(t)
 			method := "GET"
 			var body any
 			if strings.Contains(tt.path, "/manual") {

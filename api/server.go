@@ -125,9 +125,11 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	return nil
 }
 
-// maxDrain is how much of an unread request body is read away so that the connection can
-// serve the next request; a longer rest closes the connection instead.
-const maxDrain = 64 << 10
+// maxDrain is how much of an unread request body is read away before the answer. Reading
+// it lets the client, still sending, receive the answer: closing a socket with unread data
+// resets the connection, and the reset can destroy the answer before the client reads it.
+// A longer rest closes the connection instead.
+const maxDrain = 8 << 20
 
 // drainBody makes sure that what a handler left unread of a streamed request body is never
 // parsed as the next request on the connection: the rest is read away, or, when long, the
