@@ -38,11 +38,15 @@ func (s *Server) createAgency(c *fiber.Ctx) error {
 }
 
 func (s *Server) listAgencies(c *fiber.Ctx) error {
-	list, err := s.store.ListAgencies(c.UserContext(), principal(c).AgencyPath)
+	pg, err := pageParam(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list, "next_cursor": nil})
+	list, next, err := s.store.ListAgenciesPage(c.UserContext(), principal(c).AgencyPath, pg)
+	if err != nil {
+		return err
+	}
+	return listAnswer(c, list, next)
 }
 
 // findVisibleAgency returns the agency if the caller may see it; ENOTFOUND otherwise,

@@ -244,14 +244,23 @@ func (s *Server) listDossiers(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return c.JSON(fiber.Map{"items": items, "next_cursor": nullable(next)})
+	return listAnswer(c, items, next)
 }
 
-func nullable(s string) any {
-	if s == "" {
-		return nil
+// listAnswer is the answer of every list: a page of items and the cursor of the next page,
+// null after the last.
+func listAnswer(c *fiber.Ctx, items any, next string) error {
+	var cursor any
+	if next != "" {
+		cursor = next
 	}
-	return s
+	return c.JSON(fiber.Map{"items": items, "next_cursor": cursor})
+}
+
+// pageParam reads ?limit= and ?cursor=.
+func pageParam(c *fiber.Ctx) (store.Page, error) {
+	limit, err := limitParam(c)
+	return store.Page{Limit: limit, Cursor: c.Query("cursor")}, err
 }
 
 // limitParam reads ?limit= (default 50, at most 500).

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"motcua/domain"
+	"motcua/store"
 )
 
 type feedbackRequest struct {
@@ -99,21 +100,21 @@ func (s *Server) resolveFeedback(c *fiber.Ctx) error {
 }
 
 func (s *Server) listFeedback(c *fiber.Ctx) error {
-	limit, err := limitParam(c)
-	if err != nil {
+	f := store.FeedbackFilter{Scope: principal(c).AgencyPath, AgencyCode: c.Query("agency_code")}
+	var err error
+	if f.Page, err = pageParam(c); err != nil {
 		return err
 	}
-	open := false
 	switch c.Query("open") {
 	case "", "false":
 	case "true":
-		open = true
+		f.Open = true
 	default:
 		return domain.Invalid("open", "must be true or false")
 	}
-	list, err := s.store.ListFeedback(c.UserContext(), principal(c).AgencyPath, c.Query("agency_code"), open, limit)
+	list, next, err := s.store.ListFeedback(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list, "next_cursor": nil})
+	return listAnswer(c, list, next)
 }

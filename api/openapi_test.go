@@ -440,6 +440,9 @@ func TestOpenAPIContract(t *testing.T) {
 	c.do(oaWant(409, "POST", "/api/v1/agencies", "admin").with(map[string]any{"code": oaWard3Code, "name": "UBND Phường 3",
 		"level": "commune", "parent_code": cityCode}).problem("conflict", ""))
 	c.do(oaWant(200, "GET", "/api/v1/agencies", "ward1.reception"))
+	c.do(oaWant(200, "GET", "/api/v1/agencies?limit=1", "city.reception"))
+	c.do(oaWant(400, "GET", "/api/v1/agencies?cursor=nonsense", "city.reception").problem("invalid_input", "cursor"))
+	c.do(oaWant(400, "GET", "/api/v1/agencies?limit=0", "city.reception").problem("invalid_input", "limit").rejected())
 	c.do(oaWant(200, "GET", "/api/v1/agencies/"+ward1Code, "ward1.reception"))
 	c.do(oaWant(404, "GET", "/api/v1/agencies/"+ward2Code, "ward1.reception").problem("not_found", ""))
 	c.do(oaWant(401, "GET", "/api/v1/agencies", "").problem("unauthorized", ""))
@@ -512,6 +515,8 @@ func TestOpenAPIContract(t *testing.T) {
 		"effective_on": "2024-06-01"})).problem("forbidden", ""))
 	c.do(oaWant(200, "GET", "/api/v1/procedures?level=commune&field="+url.QueryEscape("Hộ tịch")+"&as_of=2024-03-04", "ward1.reception"))
 	c.do(oaWant(400, "GET", "/api/v1/procedures?level=hamlet", "ward1.reception").problem("invalid_input", "level").rejected())
+	c.do(oaWant(200, "GET", "/api/v1/procedures?limit=1", "ward1.reception"))
+	c.do(oaWant(400, "GET", "/api/v1/procedures?cursor=nonsense", "ward1.reception").problem("invalid_input", "cursor"))
 	c.do(oaWant(200, "GET", "/api/v1/procedures/"+oaProc, "ward1.reception"))
 	c.do(oaWant(200, "GET", "/api/v1/procedures/"+oaProc+"?as_of=2023-06-01", "ward1.reception"))
 	c.do(oaWant(400, "GET", "/api/v1/procedures/"+oaProc+"?as_of=yesterday", "ward1.reception").problem("invalid_input", "as_of").rejected())
@@ -703,6 +708,8 @@ func TestOpenAPIContract(t *testing.T) {
 	c.do(oaWant(200, "GET", "/api/v1/feedback?agency_code="+ward1Code+"&open=false&limit=10", "ward1.specialist"))
 	c.do(oaWant(200, "GET", "/api/v1/feedback?open=true", "admin"))
 	c.do(oaWant(400, "GET", "/api/v1/feedback?open=maybe", "admin").problem("invalid_input", "open").rejected())
+	c.do(oaWant(200, "GET", "/api/v1/feedback?limit=1", "admin"))
+	c.do(oaWant(400, "GET", "/api/v1/feedback?cursor=nonsense", "admin").problem("invalid_input", "cursor"))
 	c.do(oaWant(403, "GET", "/api/v1/feedback", "city.reporter").problem("forbidden", ""))
 
 	// Public answers.

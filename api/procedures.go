@@ -121,11 +121,14 @@ func (s *Server) listProcedures(c *fiber.Ctx) error {
 	if f.Level != "" && !f.Level.Valid() {
 		return domain.Invalid("level", "must be province, district or commune")
 	}
-	list, err := s.store.ListProcedures(c.UserContext(), f)
+	if f.Page, err = pageParam(c); err != nil {
+		return err
+	}
+	list, next, err := s.store.ListProcedures(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list, "next_cursor": nil})
+	return listAnswer(c, list, next)
 }
 
 func (s *Server) getProcedure(c *fiber.Ctx) error {

@@ -271,9 +271,9 @@ func (s *Server) createSnapshot(c *fiber.Ctx) error {
 
 func (s *Server) listSnapshots(c *fiber.Ctx) error {
 	p := principal(c)
-	f := store.SnapshotFilter{Scope: p.AgencyPath, Cursor: c.Query("cursor")}
+	f := store.SnapshotFilter{Scope: p.AgencyPath}
 	var err error
-	if f.Limit, err = limitParam(c); err != nil {
+	if f.Page, err = pageParam(c); err != nil {
 		return err
 	}
 	if c.Query("period") != "" {
@@ -293,14 +293,10 @@ func (s *Server) listSnapshots(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var cursor *string
-	if next != "" {
-		cursor = &next
-	}
 	if items == nil {
 		items = []*store.Snapshot{}
 	}
-	return c.JSON(fiber.Map{"items": items, "next_cursor": cursor})
+	return listAnswer(c, items, next)
 }
 
 // findVisibleSnapshot returns the snapshot with the id in field if the caller may see its

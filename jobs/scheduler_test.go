@@ -78,7 +78,7 @@ func snapshotKeys(tb testing.TB, st *store.Store) []string {
 	var out []string
 	cursor := ""
 	for {
-		items, next, err := st.ListSnapshots(context.Background(), store.SnapshotFilter{Limit: 500, Cursor: cursor})
+		items, next, err := st.ListSnapshots(context.Background(), store.SnapshotFilter{Page: store.Page{Limit: 500, Cursor: cursor}})
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -81,19 +81,38 @@ func (s *Store) FindAgency(ctx context.Context, code string) (*domain.Agency, er
 
 // ListAgencies returns the agencies whose path starts with scope ("" = all), ordered by path.
 func (s *Store) ListAgencies(ctx context.Context, scope string) ([]*domain.Agency, error) {
-	var rows []agencyRow
+	list, _, err := s.ListAgenciesPage(ctx, scope, Page{})
+	return list, err
+}
+
+// ListAgenciesPage is ListAgencies a page at a time, and the cursor of the next page ("" at
+// the end); EINVALID naming "cursor" for a bad cursor.
+func (s *Store) ListAgenciesPage(ctx context.Context, scope string, pg Page) ([]*domain.Agency, string, error) {
 	q := s.db.WithContext(ctx).Order("path")
 	if scope != "" {
 		q = q.Where("path LIKE ?", likePrefix(scope))
 	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, translate(err)
+	if pg.Cursor != "" {
+		after, err := decodeKeyCursor(pg.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where("path > ?", after)
+	}
+	var rows []agencyRow
+	if err := pg.limited(q).Find(&rows).Error; err != nil {
+		return nil, "", translate(err)
+	}
+	rows, more := cutPage(rows, pg)
+	next := ""
+	if more {
+		next = encodeKeyCursor(rows[len(rows)-1].Path)
 	}
 	out := make([]*domain.Agency, len(rows))
 	for i := range rows {
 		out[i] = rows[i].domain()
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // likePrefix returns a LIKE pattern matching strings that start with p. Paths hold

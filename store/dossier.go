@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -574,18 +573,4 @@ func openStatuses() []string {
 // backslash here only on PostgreSQL, so wildcards are simply replaced by '?' which a folded name never holds).
 func escapeLike(s string) string {
 	return strings.NewReplacer("%", "?", "_", "?", "\\", "?").Replace(s)
-}
-
-func encodeCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("d" + strconv.FormatInt(id, 10)))
-}
-
-func decodeCursor(c string) (int64, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err == nil && len(b) > 1 && b[0] == 'd' {
-		if id, err := strconv.ParseInt(string(b[1:]), 10, 64); err == nil && id > 0 {
-			return id, nil
-		}
-	}
-	return 0, domain.Invalid("cursor", "is not a cursor from a previous page")
 }

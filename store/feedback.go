@@ -65,25 +65,46 @@ func (s *Store) ResolveFeedback(ctx context.Context, id int64, answer string, at
 	return f, nil
 }
 
-// ListFeedback returns the feedback of agencies under scope, newest first; open limits it to unanswered ones.
-func (s *Store) ListFeedback(ctx context.Context, scope, agencyCode string, open bool, limit int) ([]*domain.Feedback, error) {
-	q := s.db.WithContext(ctx).Order("id DESC").Limit(limit)
-	if scope != "" {
-		q = q.Where("agency_path LIKE ?", likePrefix(scope))
+// FeedbackFilter narrows ListFeedback.
+type FeedbackFilter struct {
+	Scope      string // agency path prefix ("" = all)
+	AgencyCode string // "" = every agency in Scope
+	Open       bool   // only feedback not yet answered
+	Page
+}
+
+// ListFeedback returns a page of feedback, newest first, and the cursor of the next page
+// ("" at the end); EINVALID naming "cursor" for a bad cursor.
+func (s *Store) ListFeedback(ctx context.Context, f FeedbackFilter) ([]*domain.Feedback, string, error) {
+	q := s.db.WithContext(ctx).Order("id DESC")
+	if f.Scope != "" {
+		q = q.Where("agency_path LIKE ?", likePrefix(f.Scope))
 	}
-	if agencyCode != "" {
-		q = q.Where("agency_code = ?", agencyCode)
+	if f.AgencyCode != "" {
+		q = q.Where("agency_code = ?", f.AgencyCode)
 	}
-	if open {
+	if f.Open {
 		q = q.Where("resolved_at IS NULL")
 	}
+	if f.Cursor != "" {
+		id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where("id < ?", id)
+	}
 	var rows []feedbackRow
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, translate(err)
+	if err := f.limited(q).Find(&rows).Error; err != nil {
+		return nil, "", translate(err)
+	}
+	rows, more := cutPage(rows, f.Page)
+	next := ""
+	if more {
+		next = encodeCursor(rows[len(rows)-1].ID)
 	}
 	out := make([]*domain.Feedback, len(rows))
 	for i := range rows {
 		out[i] = rows[i].domain()
 	}
-	return out, nil
+	return out, next, nil
 }

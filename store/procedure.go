@@ -193,10 +193,13 @@ type ProcedureFilter struct {
 	AsOf  domain.Date
 	Level domain.Level
 	Field string
+	Page  // the zero Page: every procedure
 }
 
-// ListProcedures returns the catalogue as it stood on f.AsOf, ordered by code.
-func (s *Store) ListProcedures(ctx context.Context, f ProcedureFilter) ([]*domain.Procedure, error) {
+// ListProcedures returns the catalogue as it stood on f.AsOf, ordered by code, a page at a
+// time, and the cursor of the next page ("" at the end); EINVALID naming "cursor" for a bad
+// cursor.
+func (s *Store) ListProcedures(ctx context.Context, f ProcedureFilter) ([]*domain.Procedure, string, error) {
 	q := s.db.WithContext(ctx).Where(asOfVersions, f.AsOf.String(), f.AsOf.String()).Order("code")
 	if f.Level != "" {
 		q = q.Where("level = ?", string(f.Level))
@@ -204,15 +207,27 @@ func (s *Store) ListProcedures(ctx context.Context, f ProcedureFilter) ([]*domai
 	if f.Field != "" {
 		q = q.Where("field = ?", f.Field)
 	}
+	if f.Cursor != "" {
+		after, err := decodeKeyCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where("code > ?", after)
+	}
 	var rows []procedureRow
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, translate(err)
+	if err := f.limited(q).Find(&rows).Error; err != nil {
+		return nil, "", translate(err)
+	}
+	rows, more := cutPage(rows, f.Page)
+	next := ""
+	if more {
+		next = encodeKeyCursor(rows[len(rows)-1].Code)
 	}
 	out := make([]*domain.Procedure, len(rows))
 	for i := range rows {
 		out[i] = rows[i].domain()
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // ProcedureVersions returns every version of every procedure.

@@ -310,7 +310,7 @@ func (s *Store) ComputeAppendix(ctx context.Context, a *domain.Agency, p domain.
 	if err != nil {
 		return nil, nil, err
 	}
-	catalogue, err := s.ListProcedures(ctx, ProcedureFilter{AsOf: p.To})
+	catalogue, _, err := s.ListProcedures(ctx, ProcedureFilter{AsOf: p.To})
 	if err != nil {
 		return nil, nil, err
 	}

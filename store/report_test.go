@@ -670,11 +670,11 @@ func TestSnapshotRevisionsAreFrozen(t *testing.T) {
 		t.Errorf("FindSnapshot(unknown) = %v", err)
 	}
 
-	list, next, err := f.st.ListSnapshots(ctx, store.SnapshotFilter{Scope: city.Path, Limit: 3})
+	list, next, err := f.st.ListSnapshots(ctx, store.SnapshotFilter{Scope: city.Path, Page: store.Page{Limit: 3}})
 	if err != nil || len(list) != 3 || next == "" || list[0].Revision != 5 && list[0].ID < list[1].ID || list[0].Appendix != nil {
 		t.Fatalf("ListSnapshots = %d, %q, %v", len(list), next, err)
 	}
-	rest, next, err := f.st.ListSnapshots(ctx, store.SnapshotFilter{Scope: city.Path, Limit: 3, Cursor: next})
+	rest, next, err := f.st.ListSnapshots(ctx, store.SnapshotFilter{Scope: city.Path, Page: store.Page{Limit: 3, Cursor: next}})
 	if err != nil || len(rest) != 2 || next != "" || rest[1].Revision != 1 || rest[1].Period != p {
 		t.Fatalf("ListSnapshots page 2 = %d, %q, %v", len(rest), next, err)
 	}

@@ -176,8 +176,7 @@ type SnapshotFilter struct {
 	Scope      string // agency path prefix the caller may see ("" = all)
 	AgencyCode string // "" = every agency in Scope
 	PeriodKey  string // "" = every period
-	Limit      int
-	Cursor     string
+	Page              // the zero Page: every snapshot
 }
 
 // ListSnapshots returns a page of snapshots without their figures, newest first, and the
@@ -200,16 +199,13 @@ func (s *Store) ListSnapshots(ctx context.Context, f SnapshotFilter) ([]*Snapsho
 		}
 		q = q.Where("id < ?", id)
 	}
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
 	var rows []snapshotRow
-	if err := q.Order("id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+	if err := f.limited(q.Order("id DESC")).Find(&rows).Error; err != nil {
 		return nil, "", translate(err)
 	}
+	rows, more := cutPage(rows, f.Page)
 	next := ""
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
+	if more {
 		next = encodeCursor(rows[len(rows)-1].ID)
 	}
 	out := make([]*Snapshot, 0, len(rows))
