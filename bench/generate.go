@@ -477,7 +477,7 @@ func (s *chanSource) Err() error             { return nil }
 
 var dossierColumns = []string{"id", "code", "lookup_id", "agency_code", "agency_path", "agency_level", "procedure_code",
 	"procedure_name", "field", "time_limit_days", "time_limit_hours", "channel", "return_channel", "applicant_name",
-	"applicant_name_norm", "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address", "note",
+	"applicant_name_norm", "applicant_name_pairs", "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address", "note",
 	"digitized", "result_digitized", "status", "received_at", "clock_start", "due_at", "appointment_at", "clock_stopped",
 	"resolved_at", "outcome", "timeliness", "returned_at", "returned_channel", "withdrawn_at", "apologized_at",
 	"apology_late", "version", "created_at", "updated_at"}
@@ -486,9 +486,10 @@ var eventColumns = []string{"dossier_id", "seq", "at", "action", "from_status", 
 
 // dossierValues is d as a row of dossierColumns, stored the way the store stores it.
 func dossierValues(d *domain.Dossier) []any {
+	norm := domain.FoldText(d.Applicant.Name)
 	return []any{d.ID, d.Code, d.LookupID, d.AgencyCode, d.AgencyPath, string(d.AgencyLevel), d.ProcedureCode,
 		d.ProcedureName, d.Field, int32(d.TimeLimit.Days), int32(d.TimeLimit.Hours), string(d.Channel), string(d.ReturnChannel),
-		d.Applicant.Name, domain.FoldText(d.Applicant.Name), d.Applicant.IDNumber, d.Applicant.Phone, d.Applicant.Email,
+		d.Applicant.Name, norm, store.NamePairs(norm), d.Applicant.IDNumber, d.Applicant.Phone, d.Applicant.Email,
 		d.Applicant.Address, d.Note, d.Digitized, d.ResultDigitized, string(d.Status), d.ReceivedAt.UTC(), d.ClockStart.UTC(),
 		d.DueAt.UTC(), d.AppointmentAt.UTC(), d.ClockStopped, utcOrNil(d.ResolvedAt), strOrNil(string(d.Outcome)),
 		strOrNil(string(d.Timeliness)), utcOrNil(d.ReturnedAt), strOrNil(string(d.ReturnedChannel)), utcOrNil(d.WithdrawnAt),

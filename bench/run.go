@@ -663,12 +663,12 @@ WITH seq AS (
 	ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last
 ), d AS (
 	INSERT INTO dossiers (code, lookup_id, agency_code, agency_path, agency_level, procedure_code, procedure_name, field,
-		time_limit_days, time_limit_hours, channel, return_channel, applicant_name, applicant_name_norm, applicant_id_number,
-		applicant_phone, applicant_email, applicant_address, note, digitized, result_digitized, status, received_at, clock_start,
-		due_at, appointment_at, clock_stopped, version, created_at, updated_at)
+		time_limit_days, time_limit_hours, channel, return_channel, applicant_name, applicant_name_norm, applicant_name_pairs,
+		applicant_id_number, applicant_phone, applicant_email, applicant_address, note, digitized, result_digitized, status,
+		received_at, clock_start, due_at, appointment_at, clock_stopped, version, created_at, updated_at)
 	SELECT 'PGBENCH-' || md5(random()::text) || '-' || last, md5(random()::text), '001.' || lpad(:a::text, 3, '0') || '.00.H50',
 		'/000.00.00.H50/001.' || lpad(:a::text, 3, '0') || '.00.H50/', 'commune', '%s', '%s', '%s', 0, 0, 'direct', 'direct',
-		'Nguyễn Văn An', 'nguyen van an', '094123456789', '0912345678', '', 'Ấp An Lạc, tỉnh Sông Hậu', '', false, false, 'received',
+		'Nguyễn Văn An', 'nguyen van an', 'nguyen0van van0an', '094123456789', '0912345678', '', 'Ấp An Lạc, tỉnh Sông Hậu', '', false, false, 'received',
 		now(), now(), now() + interval '30 days', now() + interval '30 days', false, 1, now(), now() FROM seq RETURNING id
 ), e AS (
 	INSERT INTO dossier_events (dossier_id, seq, at, action, from_status, to_status, actor, note, details, recorded_at)

@@ -17,45 +17,46 @@ import (
 )
 
 type dossierRow struct {
-	ID                int64 `gorm:"primaryKey"`
-	Code              string
-	LookupID          string
-	AgencyCode        string
-	AgencyPath        string
-	AgencyLevel       string
-	ProcedureCode     string
-	ProcedureName     string
-	Field             string
-	TimeLimitDays     int
-	TimeLimitHours    int
-	Channel           string
-	ReturnChannel     string
-	ApplicantName     string
-	ApplicantNameNorm string
-	ApplicantIDNumber string
-	ApplicantPhone    string
-	ApplicantEmail    string
-	ApplicantAddress  string
-	Note              string
-	Digitized         bool
-	ResultDigitized   bool
-	Status            string
-	ReceivedAt        time.Time
-	ClockStart        time.Time
-	DueAt             time.Time
-	AppointmentAt     time.Time
-	ClockStopped      bool
-	ResolvedAt        *time.Time
-	Outcome           *string
-	Timeliness        *string
-	ReturnedAt        *time.Time
-	ReturnedChannel   *string
-	WithdrawnAt       *time.Time
-	ApologizedAt      *time.Time
-	ApologyLate       bool
-	Version           int
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	ID                 int64 `gorm:"primaryKey"`
+	Code               string
+	LookupID           string
+	AgencyCode         string
+	AgencyPath         string
+	AgencyLevel        string
+	ProcedureCode      string
+	ProcedureName      string
+	Field              string
+	TimeLimitDays      int
+	TimeLimitHours     int
+	Channel            string
+	ReturnChannel      string
+	ApplicantName      string
+	ApplicantNameNorm  string
+	ApplicantNamePairs string // namePairs of ApplicantNameNorm
+	ApplicantIDNumber  string
+	ApplicantPhone     string
+	ApplicantEmail     string
+	ApplicantAddress   string
+	Note               string
+	Digitized          bool
+	ResultDigitized    bool
+	Status             string
+	ReceivedAt         time.Time
+	ClockStart         time.Time
+	DueAt              time.Time
+	AppointmentAt      time.Time
+	ClockStopped       bool
+	ResolvedAt         *time.Time
+	Outcome            *string
+	Timeliness         *string
+	ReturnedAt         *time.Time
+	ReturnedChannel    *string
+	WithdrawnAt        *time.Time
+	ApologizedAt       *time.Time
+	ApologyLate        bool
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 func (dossierRow) TableName() string { return "dossiers" }
@@ -83,10 +84,11 @@ func inLoc(t *time.Time) *time.Time {
 }
 
 func dossierToRow(d *domain.Dossier) dossierRow {
+	norm := domain.FoldText(d.Applicant.Name)
 	return dossierRow{ID: d.ID, Code: d.Code, LookupID: d.LookupID, AgencyCode: d.AgencyCode, AgencyPath: d.AgencyPath,
 		AgencyLevel: string(d.AgencyLevel), ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, Field: d.Field,
 		TimeLimitDays: d.TimeLimit.Days, TimeLimitHours: d.TimeLimit.Hours, Channel: string(d.Channel),
-		ReturnChannel: string(d.ReturnChannel), ApplicantName: d.Applicant.Name, ApplicantNameNorm: domain.FoldText(d.Applicant.Name),
+		ReturnChannel: string(d.ReturnChannel), ApplicantName: d.Applicant.Name, ApplicantNameNorm: norm, ApplicantNamePairs: NamePairs(norm),
 		ApplicantIDNumber: d.Applicant.IDNumber, ApplicantPhone: d.Applicant.Phone, ApplicantEmail: d.Applicant.Email,
 		ApplicantAddress: d.Applicant.Address, Note: d.Note, Digitized: d.Digitized, ResultDigitized: d.ResultDigitized,
 		Status: string(d.Status), ReceivedAt: utc(d.ReceivedAt), ClockStart: utc(d.ClockStart), DueAt: utc(d.DueAt),
@@ -262,8 +264,8 @@ func (s *Store) FindDossierByLookupID(ctx context.Context, id string) (*domain.D
 
 // dossierColumns are the columns of dossierRow in the order of its scan destinations.
 const dossierColumns = `id, code, lookup_id, agency_code, agency_path, agency_level, procedure_code, procedure_name, field,
-	time_limit_days, time_limit_hours, channel, return_channel, applicant_name, applicant_name_norm, applicant_id_number,
-	applicant_phone, applicant_email, applicant_address, note, digitized, result_digitized, status, received_at, clock_start,
+	time_limit_days, time_limit_hours, channel, return_channel, applicant_name, applicant_name_norm, applicant_name_pairs,
+	applicant_id_number, applicant_phone, applicant_email, applicant_address, note, digitized, result_digitized, status, received_at, clock_start,
 	due_at, appointment_at, clock_stopped, resolved_at, outcome, timeliness, returned_at, returned_channel, withdrawn_at,
 	apologized_at, apology_late, version, created_at, updated_at`
 
@@ -272,7 +274,7 @@ const dossierColumns = `id, code, lookup_id, agency_code, agency_path, agency_le
 func (r *dossierRow) dest() []any {
 	return []any{&r.ID, &r.Code, &r.LookupID, &r.AgencyCode, &r.AgencyPath, &r.AgencyLevel, &r.ProcedureCode, &r.ProcedureName,
 		&r.Field, &r.TimeLimitDays, &r.TimeLimitHours, &r.Channel, &r.ReturnChannel, &r.ApplicantName, &r.ApplicantNameNorm,
-		&r.ApplicantIDNumber, &r.ApplicantPhone, &r.ApplicantEmail, &r.ApplicantAddress, &r.Note, &r.Digitized,
+		&r.ApplicantNamePairs, &r.ApplicantIDNumber, &r.ApplicantPhone, &r.ApplicantEmail, &r.ApplicantAddress, &r.Note, &r.Digitized,
 		&r.ResultDigitized, &r.Status, &r.ReceivedAt, &r.ClockStart, &r.DueAt, &r.AppointmentAt, &r.ClockStopped,
 		&r.ResolvedAt, &r.Outcome, &r.Timeliness, &r.ReturnedAt, &r.ReturnedChannel, &r.WithdrawnAt, &r.ApologizedAt,
 		&r.ApologyLate, &r.Version, &r.CreatedAt, &r.UpdatedAt}
@@ -492,22 +494,18 @@ func (s *Store) searchPostgres(q *gorm.DB, filtered func() (*gorm.DB, error), li
 	var byName *gorm.DB
 	var err error
 	if words := strings.Fields(folded); len(words) > 0 && isASCIIAlnum(folded) && !commune {
-		// The same words as terms of dossier_name_terms (migration 0004): each pair of
-		// neighbouring words, the last one a prefix; a single word is a prefix itself. The
-		// full-text index finds them over a whole province; the LIKEs keep the meaning exact.
-		// Folded text holds only letters, digits and single spaces; the full-text parser
-		// splits ASCII letters and digits exactly at the spaces, other scripts it may not
-		// (that depends on the database's locale), so those are left to the LIKEs alone.
-		terms := []string{words[0]}
-		if len(words) > 1 {
-			terms = terms[:0]
-			for i := 1; i < len(words); i++ {
-				terms = append(terms, words[i-1]+"0"+words[i])
-			}
+		// The terms of dossier_name_terms (migrations 0004, 0006) that the text holds: its
+		// word pairs, the last one a prefix; a single word is a prefix itself. The full-text
+		// index finds them over a whole province; the LIKEs keep the meaning exact. Only
+		// ASCII letters, digits and spaces are written into a tsquery as they are; other
+		// text is left to the LIKEs alone.
+		terms := NamePairs(folded)
+		if terms == "" {
+			terms = words[0]
 		}
 		byName, err = page(`(applicant_name_norm LIKE ? OR applicant_name_norm LIKE ?)
-			AND dossier_name_terms(applicant_name_norm) @@ to_tsquery('simple', ?)`,
-			folded+"%", "% "+folded+"%", strings.Join(terms, " & ")+":*")
+			AND dossier_name_terms(applicant_name_norm, applicant_name_pairs) @@ to_tsquery('simple', ?)`,
+			folded+"%", "% "+folded+"%", strings.ReplaceAll(terms, " ", " & ")+":*")
 	} else {
 		byName, err = page("applicant_name_norm LIKE ? OR applicant_name_norm LIKE ?", folded+"%", "% "+folded+"%")
 	}
@@ -541,6 +539,27 @@ func (s *Store) communeScope(ctx context.Context, scope string) bool {
 	parts := strings.Split(strings.Trim(scope, "/"), "/")
 	a, err := s.FindAgency(ctx, parts[len(parts)-1])
 	return err == nil && a.Level == domain.LevelCommune
+}
+
+// NamePairs returns the pairs of neighbouring words of folded text (domain.FoldText), each
+// joined by '0', separated by spaces: "nguyen van an" → "nguyen0van van0an". With the words
+// themselves they are the terms of the name-search index (migration 0006): a typed name
+// becomes a conjunction of rare pairs, where single words are too common to narrow anything.
+func NamePairs(folded string) string {
+	words := strings.Fields(folded)
+	if len(words) < 2 {
+		return ""
+	}
+	var b strings.Builder
+	for i := 1; i < len(words); i++ {
+		if i > 1 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(words[i-1])
+		b.WriteByte('0')
+		b.WriteString(words[i])
+	}
+	return b.String()
 }
 
 // isASCIIAlnum reports whether folded text holds only ASCII letters, digits and spaces.

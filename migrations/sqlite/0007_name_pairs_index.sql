@@ -1,0 +1,2 @@
+-- PostgreSQL's full-text index for name search has no counterpart here.
+SELECT 1;
