@@ -204,6 +204,8 @@ func containsCode(ds []*domain.Dossier, code string) bool {
 }
 
 // TestWriteCSV imports what WriteCSV writes, on either database: every row must be valid.
+// The file spans more than two of the store's batches: with one bad row at its end, none of
+// the batches stored before that row is seen is kept.
 func TestWriteCSV(t *testing.T) {
 	st := storetest.MustOpen(t)
 	ctx := context.Background()
@@ -212,9 +214,10 @@ func TestWriteCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	cfg := testConfig(600)
+	rows := 2*store.ImportBatch + 100
+	cfg := testConfig(rows)
 	n, err := WriteCSV(ctx, &buf, p, cfg)
-	if err != nil || n != 600 {
+	if err != nil || n != rows {
 		t.Fatalf("WriteCSV: %d rows, %v", n, err)
 	}
 	again := bytes.Buffer{}
@@ -222,6 +225,14 @@ func TestWriteCSV(t *testing.T) {
 		t.Errorf("the same config wrote another file (err %v)", err)
 	}
 	rules := domain.Rules{Calendar: domain.NewCalendar(domain.DefaultWorkHours, p.Calendar), Supplement: domain.SupplementRestart}
+	bad := append(bytes.Clone(buf.Bytes()), ",001.001.00.H50,1.001,X,,,direct,direct,yesterday,,,,,,,\n"...)
+	if _, err := importer.Run(ctx, st, rules, bytes.NewReader(bad), importer.Options{Actor: "test", Now: cfg.Now}); domain.ErrorCode(err) != domain.EUNPROCESSABLE {
+		t.Fatalf("import with a bad last row: %v, want %s", err, domain.EUNPROCESSABLE)
+	}
+	var stored int64
+	if err := st.DB().Raw("SELECT COUNT(*) FROM dossiers").Scan(&stored).Error; err != nil || stored != 0 {
+		t.Fatalf("after the failed import: %d dossiers stored (%v), want none", stored, err)
+	}
 	res, err := importer.Run(ctx, st, rules, bytes.NewReader(buf.Bytes()), importer.Options{Actor: "test", Now: cfg.Now})
 	if err != nil {
 		if de, ok := err.(*domain.Error); ok && len(de.Fields) > 0 {
@@ -229,7 +240,7 @@ func TestWriteCSV(t *testing.T) {
 		}
 		t.Fatal(err)
 	}
-	if res.Imported != 600 {
-		t.Errorf("imported %d, want 600", res.Imported)
+	if res.Imported != rows {
+		t.Errorf("imported %d, want %d", res.Imported, rows)
 	}
 }

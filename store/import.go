@@ -17,7 +17,7 @@ import (
 )
 
 // ImportBatch is how many rows an import reads and checks at a time.
-const ImportBatch = 500
+const ImportBatch = 2000
 
 // sqliteRowsPerInsert is how many rows one INSERT of an import carries on the embedded
 // database (PostgreSQL imports with COPY): the pure-Go SQLite driver binds parameters in
@@ -219,7 +219,9 @@ func insertDossiers(tx *gorm.DB, rows []dossierRow, fresh []ImportItem, now time
 // ids come from the dossiers' sequence first, so that the events can name them.
 func copyDossiers(ctx context.Context, tx *gorm.DB, conn *sql.Conn, rows []dossierRow, fresh []ImportItem, now time.Time) error {
 	var ids []int64
-	if err := tx.Raw("SELECT nextval(pg_get_serial_sequence('dossiers', 'id')) FROM generate_series(1, ?)", len(rows)).
+	// The sequence of the BIGSERIAL (migration 0001), named once: pg_get_serial_sequence
+	// would look it up again for every id.
+	if err := tx.Raw("SELECT nextval('dossiers_id_seq'::regclass) FROM generate_series(1, ?)", len(rows)).
 		Scan(&ids).Error; err != nil {
 		return err
 	}
@@ -229,7 +231,8 @@ func copyDossiers(ctx context.Context, tx *gorm.DB, conn *sql.Conn, rows []dossi
 	for i := range rows {
 		rows[i].ID = ids[i]
 	}
-	events := importEvents(rows, fresh, now)
+	built := make(chan []eventRow, 1) // the events are built while the database takes the dossiers
+	go func() { built <- importEvents(rows, fresh, now) }()
 	return conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
 		_, err := pc.CopyFrom(ctx, pgx.Identifier{"dossiers"}, strings.Fields(strings.ReplaceAll(dossierColumns, ",", " ")),
@@ -237,6 +240,7 @@ func copyDossiers(ctx context.Context, tx *gorm.DB, conn *sql.Conn, rows []dossi
 		if err != nil {
 			return err
 		}
+		events := <-built
 		_, err = pc.CopyFrom(ctx, pgx.Identifier{"dossier_events"},
 			[]string{"dossier_id", "seq", "at", "action", "from_status", "to_status", "actor", "note", "details", "recorded_at"},
 			pgx.CopyFromSlice(len(events), func(i int) ([]any, error) {
