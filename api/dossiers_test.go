@@ -90,10 +90,14 @@ func TestIdempotencyKey(t *testing.T) {
 	e.mustProcedure(procCode, 3, true)
 	body := map[string]any{"agency_code": ward1Code, "procedure_code": procCode, "channel": "postal",
 		"applicant": map[string]any{"name": "Lê Văn Cường"}}
-	first := e.do("POST", "/api/v1/dossiers", "ward1.reception", body, "Idempotency-Key", "k1").expect(201).json()
-	again := e.do("POST", "/api/v1/dossiers", "ward1.reception", body, "Idempotency-Key", "k1").expect(201).json()
+	res := e.do("POST", "/api/v1/dossiers", "ward1.reception", body, "Idempotency-Key", "k1").expect(201)
+	replay := e.do("POST", "/api/v1/dossiers", "ward1.reception", body, "Idempotency-Key", "k1").expect(201)
+	first, again := res.json(), replay.json()
 	if first["code"] != again["code"] {
 		t.Errorf("replay gave %v, first %v", again["code"], first["code"])
+	}
+	if tag := res.header.Get("ETag"); tag == "" || replay.header.Get("ETag") != tag || replay.header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("replay headers %v, first ETag %q: want the same ETag, marked replayed", replay.header, tag)
 	}
 	body["channel"] = "direct"
 	e.do("POST", "/api/v1/dossiers", "ward1.reception", body, "Idempotency-Key", "k1").problem(409, "conflict")

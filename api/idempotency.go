@@ -13,7 +13,7 @@ import (
 // idempotency makes every authenticated POST and PUT that carries an Idempotency-Key run at
 // most once per key and caller: the key is claimed before the handler runs, a successful
 // answer is kept, and a repeat with the same method, path and body gets that answer again
-// (marked Idempotent-Replayed). A repeat with another body, or while the first request is
+// (marked Idempotent-Replayed, with the first answer's ETag). A repeat with another body, or while the first request is
 // still running, is ECONFLICT. Failed requests release the key so that they can be retried.
 // CSV imports are left out: they are idempotent by dossier code.
 func (s *Server) idempotency(c *fiber.Ctx) error {
@@ -47,6 +47,9 @@ func (s *Server) idempotency(c *fiber.Ctx) error {
 		}
 		c.Set("Idempotent-Replayed", "true")
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		if prev.ETag != "" {
+			c.Set(fiber.HeaderETag, prev.ETag)
+		}
 		return c.Status(prev.Status).Send(prev.Body)
 	}
 	if err := c.Next(); err != nil {
@@ -57,7 +60,8 @@ func (s *Server) idempotency(c *fiber.Ctx) error {
 	if status >= 300 {
 		return s.store.ReleaseIdempotencyKey(ctx, actor, key)
 	}
-	return s.store.CompleteIdempotencyKey(ctx, actor, key, status, append([]byte(nil), c.Response().Body()...))
+	return s.store.CompleteIdempotencyKey(ctx, actor, key, status, string(c.Response().Header.Peek(fiber.HeaderETag)),
+		append([]byte(nil), c.Response().Body()...))
 }
 
 // idempotent reads the body, runs fn and sends its answer as JSON. Idempotency-Key is

@@ -12,6 +12,7 @@ type idempotencyRow struct {
 	Key         string `gorm:"primaryKey"`
 	RequestHash string
 	Status      int
+	ETag        string `gorm:"column:etag"`
 	Body        []byte
 	CreatedAt   time.Time
 }
@@ -22,6 +23,7 @@ func (idempotencyRow) TableName() string { return "idempotency_keys" }
 type IdempotentRequest struct {
 	RequestHash string
 	Status      int
+	ETag        string // the answer's ETag header, "" for none
 	Body        []byte
 }
 
@@ -39,13 +41,13 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, actor, key, hash string
 	if err := s.db.WithContext(ctx).Where("actor = ? AND key = ?", actor, key).Take(&prev).Error; err != nil {
 		return nil, translate(err)
 	}
-	return &IdempotentRequest{RequestHash: prev.RequestHash, Status: prev.Status, Body: prev.Body}, nil
+	return &IdempotentRequest{RequestHash: prev.RequestHash, Status: prev.Status, ETag: prev.ETag, Body: prev.Body}, nil
 }
 
-// CompleteIdempotencyKey keeps the answer of a claimed request.
-func (s *Store) CompleteIdempotencyKey(ctx context.Context, actor, key string, status int, body []byte) error {
+// CompleteIdempotencyKey keeps the answer of a claimed request: its status, ETag and body.
+func (s *Store) CompleteIdempotencyKey(ctx context.Context, actor, key string, status int, etag string, body []byte) error {
 	return translate(s.db.WithContext(ctx).Model(&idempotencyRow{}).Where("actor = ? AND key = ?", actor, key).
-		Updates(map[string]any{"status": status, "body": body}).Error)
+		Updates(map[string]any{"status": status, "etag": etag, "body": body}).Error)
 }
 
 // ReleaseIdempotencyKey drops a claim whose request failed, so that it may be tried again.
