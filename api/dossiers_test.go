@@ -63,7 +63,8 @@ func TestIntake(t *testing.T) {
 		{"bad channel", "ward1.reception", map[string]any{"channel": "pigeon"}, 400, "invalid_input", "channel"},
 		{"no name", "ward1.reception", map[string]any{"applicant": map[string]any{"name": " "}}, 400, "invalid_input", "applicant.name"},
 		{"bad phone", "ward1.reception", map[string]any{"applicant": map[string]any{"name": "A", "phone": "call me"}}, 400, "invalid_input", "applicant.phone"},
-		{"unknown applicant field", "ward1.reception", map[string]any{"applicant": map[string]any{"name": "A", "age": 3}}, 400, "invalid_input", "age"},
+		{"unknown applicant field", "ward1.reception", map[string]any{"applicant": map[string]any{"name": "A", "age": 3}}, 400, "invalid_input", "applicant.age"},
+		{"unknown field, other case", "ward1.reception", map[string]any{"Applicant": map[string]any{"NAME": "A", "Age": 3}}, 400, "invalid_input", "Applicant.Age"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

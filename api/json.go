@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -64,7 +66,17 @@ func decodeBytes(c *fiber.Ctx, b []byte, v any, optional bool) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+		err = jsonError(err)
+		if de, ok := err.(*domain.Error); ok && len(de.Fields) == 1 && de.Fields[0].Message == unknownFieldMessage {
+			// encoding/json names an unknown field without the object it is in.
+			var doc any
+			if json.Unmarshal(b, &doc) == nil {
+				if path := unknownField(doc, reflect.TypeOf(v), ""); path != "" {
+					return domain.Invalid(path, unknownFieldMessage)
+				}
+			}
+		}
+		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return domain.Invalid("body", "holds data after the JSON value")
@@ -90,7 +102,7 @@ func jsonError(err error) error {
 		return domain.Invalid("body", "is not well-formed JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return domain.Invalid(field, "is not a known field")
+		return domain.Invalid(field, unknownFieldMessage)
 	}
 	// Errors from UnmarshalText/UnmarshalJSON of a field (dates, times) carry no field name.
 	msg := err.Error()
@@ -98,6 +110,90 @@ func jsonError(err error) error {
 		msg = msg[i+2:]
 	}
 	return domain.Invalid("body", msg)
+}
+
+const unknownFieldMessage = "is not a known field"
+
+// unknownField returns the path of a field of doc (a decoded JSON value meant for a t) that
+// t does not have, as "applicant.colour" or "holidays[2].x"; "" when there is none. Names
+// match as encoding/json matches them: by the json tag or the field's name, in any case.
+func unknownField(doc any, t reflect.Type, path string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch v := doc.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			var ft reflect.Type
+			switch t.Kind() {
+			case reflect.Map:
+				ft = t.Elem()
+			case reflect.Struct:
+				if f, ok := jsonField(t, k); ok {
+					ft = f.Type
+				}
+			default:
+				continue
+			}
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			if ft == nil {
+				return p
+			}
+			if found := unknownField(v[k], ft, p); found != "" {
+				return found
+			}
+		}
+	case []any:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for i, e := range v {
+				if found := unknownField(e, t.Elem(), indexed(path, i)); found != "" {
+					return found
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// jsonField finds the field of struct type t that JSON name decodes into.
+func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" {
+			continue
+		}
+		if f.Anonymous && tag == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				if sf, ok := jsonField(ft, name); ok {
+					return sf, true
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if strings.EqualFold(tag, name) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 func jsonType(kind string) string {
