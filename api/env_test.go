@@ -23,6 +23,9 @@ import (
 // testSecret signs tokens in tests.
 var testSecret = []byte("test-secret-test-secret-test-secret-0123")
 
+// testImportLimit is the largest CSV the tests' server imports over HTTP.
+const testImportLimit = 64 << 10
+
 // clock is a settable time source shared by the server under test.
 type clock struct {
 	mu sync.Mutex
@@ -58,7 +61,7 @@ func (e *env) serve() {
 	tb.Helper()
 	logger := slog.New(slog.NewJSONHandler(lockedWriter{w: e.logs}, nil))
 	e.server = api.New(e.store, api.Config{PublicURL: "http://motcua.test", Secret: testSecret, Version: "test",
-		Logger: logger, Now: e.clock.Now, PublicCache: 1000})
+		Logger: logger, Now: e.clock.Now, PublicCache: 1000, ImportLimit: testImportLimit})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)

@@ -3,6 +3,7 @@ package api
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -18,8 +19,13 @@ func (s *Server) importDossiers(c *fiber.Ctx) error {
 	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, "text/csv") {
 		return domain.Invalid("body", "Content-Type must be text/csv")
 	}
+	limit := s.cfg.ImportLimit
+	tooLarge := domain.Invalid("body", fmt.Sprintf("is larger than %d bytes; import a larger file with `motcua import dossiers`", limit))
 	var r io.Reader
 	if stream := c.Context().RequestBodyStream(); stream == nil {
+		if int64(len(c.Body())) > limit {
+			return tooLarge
+		}
 		r = bytes.NewReader(c.Body())
 	} else {
 		// The whole body first, into a file that is already unlinked (nothing is left behind,
@@ -31,9 +37,12 @@ func (s *Server) importDossiers(c *fiber.Ctx) error {
 		}
 		os.Remove(f.Name())
 		defer f.Close()
-		if _, err := io.Copy(f, stream); err != nil {
+		// The limit keeps an upload from filling the disk of the replica that takes it.
+		if n, err := io.Copy(f, io.LimitReader(stream, limit+1)); err != nil {
 			c.Context().SetConnectionClose()
 			return domain.Invalid("body", "could not be read")
+		} else if n > limit {
+			return tooLarge // drainBody reads a short rest away, or closes the connection
 		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return err

@@ -73,6 +73,7 @@ func TestImportRejectsBadRowsAndStoresNothing(t *testing.T) {
 		{"short row", csvHeader + good + "a,b,c\n", "unprocessable", "row"},
 		{"wrong header", "code,agency\n" + good, "invalid_input", "header"},
 		{"empty", "", "invalid_input", "body"},
+		{"larger than the limit", csvHeader + strings.Repeat(good, testImportLimit/len(good)+1), "invalid_input", "body"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

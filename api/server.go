@@ -28,6 +28,7 @@ type Config struct {
 	Logger          *slog.Logger // nil = slog.Default()
 	TokenTTL        time.Duration
 	PublicCache     int              // public answers kept in memory (PostgreSQL only); 0 = none
+	ImportLimit     int64            // the largest CSV an HTTP import takes, in bytes; 0 = 1 GiB
 	Now             func() time.Time // nil = time.Now; tests move the clock
 }
 
@@ -54,6 +55,9 @@ func New(st *store.Store, cfg Config) *Server {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.cfg.ImportLimit == 0 {
+		s.cfg.ImportLimit = 1 << 30
 	}
 	if s.cfg.TokenTTL == 0 {
 		s.cfg.TokenTTL = 12 * time.Hour
