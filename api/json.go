@@ -114,12 +114,18 @@ func jsonError(err error) error {
 
 const unknownFieldMessage = "is not a known field"
 
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
 // unknownField returns the path of a field of doc (a decoded JSON value meant for a t) that
 // t does not have, as "applicant.colour" or "holidays[2].x"; "" when there is none. Names
-// match as encoding/json matches them: by the json tag or the field's name, in any case.
+// match as encoding/json matches them: by the json tag or the field's name, in any case. A
+// type that decodes itself (json.Unmarshaler) has no unknown fields here.
 func unknownField(doc any, t reflect.Type, path string) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return ""
 	}
 	switch v := doc.(type) {
 	case map[string]any:
