@@ -88,25 +88,13 @@ func (s *Store) ListAgencies(ctx context.Context, scope string) ([]*domain.Agenc
 // ListAgenciesPage is ListAgencies a page at a time, and the cursor of the next page ("" at
 // the end); EINVALID naming "cursor" for a bad cursor.
 func (s *Store) ListAgenciesPage(ctx context.Context, scope string, pg Page) ([]*domain.Agency, string, error) {
-	q := s.db.WithContext(ctx).Order("path")
+	q := s.db.WithContext(ctx)
 	if scope != "" {
 		q = q.Where("path LIKE ?", likePrefix(scope))
 	}
-	if pg.Cursor != "" {
-		after, err := decodeKeyCursor(pg.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		q = q.Where("path > ?", after)
-	}
-	var rows []agencyRow
-	if err := pg.limited(q).Find(&rows).Error; err != nil {
-		return nil, "", translate(err)
-	}
-	rows, more := cutPage(rows, pg)
-	next := ""
-	if more {
-		next = encodeKeyCursor(rows[len(rows)-1].Path)
+	rows, next, err := findPage(q, pg, byKey("path", func(r *agencyRow) string { return r.Path }))
+	if err != nil {
+		return nil, "", err
 	}
 	out := make([]*domain.Agency, len(rows))
 	for i := range rows {

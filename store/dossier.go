@@ -32,7 +32,7 @@ type dossierRow struct {
 	ReturnChannel      string
 	ApplicantName      string
 	ApplicantNameNorm  string
-	ApplicantNamePairs string // namePairs of ApplicantNameNorm
+	ApplicantNamePairs string // NamePairs of ApplicantNameNorm
 	ApplicantIDNumber  string
 	ApplicantPhone     string
 	ApplicantEmail     string

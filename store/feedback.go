@@ -76,7 +76,7 @@ type FeedbackFilter struct {
 // ListFeedback returns a page of feedback, newest first, and the cursor of the next page
 // ("" at the end); EINVALID naming "cursor" for a bad cursor.
 func (s *Store) ListFeedback(ctx context.Context, f FeedbackFilter) ([]*domain.Feedback, string, error) {
-	q := s.db.WithContext(ctx).Order("id DESC")
+	q := s.db.WithContext(ctx)
 	if f.Scope != "" {
 		q = q.Where("agency_path LIKE ?", likePrefix(f.Scope))
 	}
@@ -86,21 +86,9 @@ func (s *Store) ListFeedback(ctx context.Context, f FeedbackFilter) ([]*domain.F
 	if f.Open {
 		q = q.Where("resolved_at IS NULL")
 	}
-	if f.Cursor != "" {
-		id, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		q = q.Where("id < ?", id)
-	}
-	var rows []feedbackRow
-	if err := f.limited(q).Find(&rows).Error; err != nil {
-		return nil, "", translate(err)
-	}
-	rows, more := cutPage(rows, f.Page)
-	next := ""
-	if more {
-		next = encodeCursor(rows[len(rows)-1].ID)
+	rows, next, err := findPage(q, f.Page, newestFirst(func(r *feedbackRow) int64 { return r.ID }))
+	if err != nil {
+		return nil, "", err
 	}
 	out := make([]*domain.Feedback, len(rows))
 	for i := range rows {

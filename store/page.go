@@ -19,21 +19,52 @@ type Page struct {
 	Cursor string
 }
 
-// limited reads one row more than the page holds, so that cutPage can tell whether a next
-// page exists.
-func (pg Page) limited(q *gorm.DB) *gorm.DB {
-	if pg.Limit > 0 {
-		return q.Limit(pg.Limit + 1)
-	}
-	return q
+// pageOrder is the order a list of rows R is paged in, and how a cursor names a row in it.
+type pageOrder[R any] struct {
+	orderBy string                    // the ORDER BY
+	after   string                    // the condition for the rows after the cursor's
+	decode  func(string) (any, error) // the cursor's key; EINVALID naming "cursor"
+	cursor  func(*R) string           // the cursor naming a row
 }
 
-// cutPage cuts rows, read with pg.limited, to the page; more reports a next page.
-func cutPage[R any](rows []R, pg Page) (page []R, more bool) {
-	if pg.Limit > 0 && len(rows) > pg.Limit {
-		return rows[:pg.Limit], true
+// newestFirst pages by id, descending.
+func newestFirst[R any](id func(*R) int64) pageOrder[R] {
+	return pageOrder[R]{orderBy: "id DESC", after: "id < ?",
+		decode: func(c string) (any, error) { return decodeCursor(c) },
+		cursor: func(r *R) string { return encodeCursor(id(r)) }}
+}
+
+// byKey pages by a unique text column, ascending.
+func byKey[R any](column string, key func(*R) string) pageOrder[R] {
+	return pageOrder[R]{orderBy: column, after: column + " > ?",
+		decode: func(c string) (any, error) { return decodeKeyCursor(c) },
+		cursor: func(r *R) string { return encodeKeyCursor(key(r)) }}
+}
+
+// findPage reads the page pg of q's rows in order o, and the cursor of the next page ("" at
+// the end); EINVALID naming "cursor" for a bad cursor. It reads one row more than the page
+// holds, to tell whether a next page exists.
+func findPage[R any](q *gorm.DB, pg Page, o pageOrder[R]) ([]R, string, error) {
+	if pg.Cursor != "" {
+		after, err := o.decode(pg.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where(o.after, after)
 	}
-	return rows, false
+	q = q.Order(o.orderBy)
+	if pg.Limit > 0 {
+		q = q.Limit(pg.Limit + 1)
+	}
+	var rows []R
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, "", translate(err)
+	}
+	if pg.Limit > 0 && len(rows) > pg.Limit {
+		rows = rows[:pg.Limit]
+		return rows, o.cursor(&rows[len(rows)-1]), nil
+	}
+	return rows, "", nil
 }
 
 // Cursors are opaque to clients: base64 of a kind letter and the last item's key, an id

@@ -200,28 +200,16 @@ type ProcedureFilter struct {
 // time, and the cursor of the next page ("" at the end); EINVALID naming "cursor" for a bad
 // cursor.
 func (s *Store) ListProcedures(ctx context.Context, f ProcedureFilter) ([]*domain.Procedure, string, error) {
-	q := s.db.WithContext(ctx).Where(asOfVersions, f.AsOf.String(), f.AsOf.String()).Order("code")
+	q := s.db.WithContext(ctx).Where(asOfVersions, f.AsOf.String(), f.AsOf.String())
 	if f.Level != "" {
 		q = q.Where("level = ?", string(f.Level))
 	}
 	if f.Field != "" {
 		q = q.Where("field = ?", f.Field)
 	}
-	if f.Cursor != "" {
-		after, err := decodeKeyCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		q = q.Where("code > ?", after)
-	}
-	var rows []procedureRow
-	if err := f.limited(q).Find(&rows).Error; err != nil {
-		return nil, "", translate(err)
-	}
-	rows, more := cutPage(rows, f.Page)
-	next := ""
-	if more {
-		next = encodeKeyCursor(rows[len(rows)-1].Code)
+	rows, next, err := findPage(q, f.Page, byKey("code", func(r *procedureRow) string { return r.Code }))
+	if err != nil {
+		return nil, "", err
 	}
 	out := make([]*domain.Procedure, len(rows))
 	for i := range rows {

@@ -192,21 +192,9 @@ func (s *Store) ListSnapshots(ctx context.Context, f SnapshotFilter) ([]*Snapsho
 	if f.PeriodKey != "" {
 		q = q.Where("period_key = ?", f.PeriodKey)
 	}
-	if f.Cursor != "" {
-		id, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		q = q.Where("id < ?", id)
-	}
-	var rows []snapshotRow
-	if err := f.limited(q.Order("id DESC")).Find(&rows).Error; err != nil {
-		return nil, "", translate(err)
-	}
-	rows, more := cutPage(rows, f.Page)
-	next := ""
-	if more {
-		next = encodeCursor(rows[len(rows)-1].ID)
+	rows, next, err := findPage(q, f.Page, newestFirst(func(r *snapshotRow) int64 { return r.ID }))
+	if err != nil {
+		return nil, "", err
 	}
 	out := make([]*Snapshot, 0, len(rows))
 	for i := range rows {
