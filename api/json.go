@@ -66,17 +66,7 @@ func decodeBytes(c *fiber.Ctx, b []byte, v any, optional bool) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		err = jsonError(err)
-		if de, ok := err.(*domain.Error); ok && len(de.Fields) == 1 && de.Fields[0].Message == unknownFieldMessage {
-			// encoding/json names an unknown field without the object it is in.
-			var doc any
-			if json.Unmarshal(b, &doc) == nil {
-				if path := unknownField(doc, reflect.TypeOf(v), ""); path != "" {
-					return domain.Invalid(path, unknownFieldMessage)
-				}
-			}
-		}
-		return err
+		return jsonError(err, b, v)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return domain.Invalid("body", "holds data after the JSON value")
@@ -84,8 +74,8 @@ func decodeBytes(c *fiber.Ctx, b []byte, v any, optional bool) error {
 	return nil
 }
 
-// jsonError names the field of a decoding error.
-func jsonError(err error) error {
+// jsonError names the field of an error decoding b into v.
+func jsonError(err error, b []byte, v any) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	var de *domain.Error
@@ -101,8 +91,15 @@ func jsonError(err error) error {
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return domain.Invalid("body", "is not well-formed JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json names an unknown field without the object it is in: find its path.
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return domain.Invalid(field, unknownFieldMessage)
+		var doc any
+		if json.Unmarshal(b, &doc) == nil {
+			if path := unknownField(doc, reflect.TypeOf(v), ""); path != "" {
+				field = path
+			}
+		}
+		return domain.Invalid(field, "is not a known field")
 	}
 	// Errors from UnmarshalText/UnmarshalJSON of a field (dates, times) carry no field name.
 	msg := err.Error()
@@ -111,8 +108,6 @@ func jsonError(err error) error {
 	}
 	return domain.Invalid("body", msg)
 }
-
-const unknownFieldMessage = "is not a known field"
 
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 
