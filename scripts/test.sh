@@ -55,9 +55,28 @@ export MOTCUA_PG_BIN="$pgbin" MOTCUA_PG_DATA="$tmp/data" MOTCUA_PG_PORT="$port"
 export MOTCUA_REQUIRE_TOOLS=1
 pgurl="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 
-echo "== go vet"
-go vet "${pkgs[@]}"
-echo "== tests on SQLite"
-go test -race -count=1 -timeout 20m "${pkgs[@]}"
-echo "== tests on PostgreSQL (port $port)"
-MOTCUA_TEST_DATABASE_URL="$pgurl" go test -race -count=1 -timeout 20m "${pkgs[@]}"
+# Each half runs whatever the other did; the script fails when either failed, and ends with
+# one line per step saying how it went and how long it took.
+summary=()
+failed=0
+step() {
+	local name=$1 start=$SECONDS rc=0
+	shift
+	echo "== $name"
+	"$@" || rc=$?
+	local took=$((SECONDS - start))
+	if [ $rc -eq 0 ]; then
+		summary+=("ok    $name ($((took / 60))m$((took % 60))s)")
+	else
+		summary+=("FAIL  $name ($((took / 60))m$((took % 60))s, exit $rc)")
+		failed=1
+	fi
+}
+
+step "go vet" go vet "${pkgs[@]}"
+step "tests on SQLite" go test -race -count=1 -timeout 30m "${pkgs[@]}"
+step "tests on PostgreSQL (port $port)" env MOTCUA_TEST_DATABASE_URL="$pgurl" go test -race -count=1 -timeout 30m "${pkgs[@]}"
+
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+exit $failed
