@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"motcua/desk"
 	"motcua/domain"
 	"motcua/qr"
 	"motcua/store"
@@ -67,97 +68,24 @@ func (s *Server) createDossier(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(v)
 }
 
-// intake validates and stores one dossier received at the counter or online.
+// intake hands the request to the desk: the handler only translates.
 func (s *Server) intake(c *fiber.Ctx, req *intakeRequest) (*domain.Dossier, error) {
-	ctx := c.UserContext()
-	p := principal(c)
-	now := s.now()
-	var pr domain.Problems
-	if req.AgencyCode == "" {
-		pr.Add("agency_code", "is required")
-	}
-	if req.ProcedureCode == "" {
-		pr.Add("procedure_code", "is required")
-	}
-	req.Applicant.Validate("applicant.", &pr)
-	if !req.Channel.Valid() {
-		pr.Add("channel", "must be direct, online or postal")
-	}
-	if req.ReturnChannel == "" {
-		req.ReturnChannel = domain.ChannelDirect
-	} else if !req.ReturnChannel.Valid() {
-		pr.Add("return_channel", "must be direct, online or postal")
-	}
-	domain.CheckText(&pr, "note", req.Note, 2000, false)
-	receivedAt := now
+	in := domain.IntakeRequest{AgencyCode: req.AgencyCode, ProcedureCode: req.ProcedureCode, Applicant: req.Applicant,
+		Channel: req.Channel, ReturnChannel: req.ReturnChannel, Digitized: req.Digitized, Note: req.Note}
 	if req.ReceivedAt != "" {
 		t, err := parseTime("received_at", req.ReceivedAt)
 		if err != nil {
 			return nil, err
 		}
-		if t.After(now.Add(time.Minute)) {
-			pr.Add("received_at", "is in the future")
-		} else if t.Before(now.Add(-time.Minute)) && !p.Has(domain.RoleAdmin) {
-			return nil, domain.Errorf(domain.EFORBIDDEN, "Only an admin may record a past intake time.")
-		}
-		receivedAt = t
+		in.ReceivedAt = &t
 	}
-	if err := pr.Err(); err != nil {
-		return nil, err
-	}
-	if err := s.checkAgencyScope(c, req.AgencyCode, "agency_code"); err != nil {
-		return nil, err
-	}
-	agency, err := s.store.FindAgency(ctx, req.AgencyCode)
-	if err != nil {
-		return nil, err
-	}
-	day := domain.DateOf(receivedAt)
-	proc, err := s.store.FindProcedure(ctx, req.ProcedureCode, day)
-	if domain.ErrorCode(err) == domain.ENOTFOUND || err == nil && !proc.InForce(day) {
-		return nil, &domain.Error{Code: domain.EUNPROCESSABLE, Message: "The procedure is not in force on the intake date.",
-			Fields: []domain.FieldError{{Field: "procedure_code", Message: "not in force on " + day.String()}}}
-	} else if err != nil {
-		return nil, err
-	}
-	if !proc.Postal {
-		for field, ch := range map[string]domain.Channel{"channel": req.Channel, "return_channel": req.ReturnChannel} {
-			if ch == domain.ChannelPostal {
-				return nil, &domain.Error{Code: domain.EUNPROCESSABLE, Message: "The procedure does not offer the public postal service.",
-					Fields: []domain.FieldError{{Field: field, Message: "postal is not offered for this procedure"}}}
-			}
-		}
-	}
-	rules, err := s.rules(ctx)
-	if err != nil {
-		return nil, err
-	}
-	_, lookupID, err := s.lookup.NewToken()
-	if err != nil {
-		return nil, err
-	}
-	d := &domain.Dossier{LookupID: lookupID, AgencyCode: agency.Code, AgencyPath: agency.Path, AgencyLevel: agency.Level,
-		ProcedureCode: proc.Code, ProcedureName: proc.Name, Field: proc.Field, TimeLimit: proc.Limit(),
-		Channel: req.Channel, ReturnChannel: req.ReturnChannel, Applicant: req.Applicant, Note: req.Note,
-		Digitized: req.Digitized, ReceivedAt: receivedAt.Truncate(time.Second)}
-	ev := rules.Intake(d, p.Username, req.Note)
-	if err := s.store.CreateDossier(ctx, d, ev); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return s.desk.Intake(c.UserContext(), principal(c), in)
 }
 
 // findVisibleDossier returns the dossier with the code in the URL if the caller may see it;
 // ENOTFOUND otherwise, so that another agency's dossiers are not confirmed to exist.
 func (s *Server) findVisibleDossier(c *fiber.Ctx) (*domain.Dossier, error) {
-	d, err := s.store.FindDossierByCode(c.UserContext(), strings.ToUpper(c.Params("code")))
-	if err != nil {
-		return nil, err
-	}
-	if !principal(c).Sees(d.AgencyPath) {
-		return nil, domain.Errorf(domain.ENOTFOUND, "dossier not found")
-	}
-	return d, nil
+	return s.desk.Dossier(c.UserContext(), principal(c), c.Params("code"))
 }
 
 func (s *Server) getDossier(c *fiber.Ctx) error {
@@ -182,7 +110,7 @@ func (s *Server) sendDossier(c *fiber.Ctx, d *domain.Dossier, status int) error 
 	return c.Status(status).JSON(v)
 }
 
-func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+func etag(version int) string { return desk.ETag(version) }
 
 func (s *Server) listDossiers(c *fiber.Ctx) error {
 	p := principal(c)
@@ -287,95 +215,43 @@ type actionRequest struct {
 }
 
 func (s *Server) dossierAction(c *fiber.Ctx) error {
-	action := domain.Action(c.Params("action"))
-	known := false
-	for _, a := range domain.StaffActions {
-		known = known || a == action
-	}
-	if !known {
-		return domain.Errorf(domain.ENOTFOUND, "No such action.")
-	}
-	p := principal(c)
-	if !p.Has(action.Roles()...) {
-		return domain.Errorf(domain.EFORBIDDEN, "Your role does not allow %s.", action)
+	if err := domain.Action(c.Params("action")).AllowedTo(principal(c)); err != nil {
+		return err // before the body is read, as for any route the caller may not use
 	}
 	var req actionRequest
 	if err := decode(c, &req, true); err != nil {
 		return err
 	}
-	ar := domain.ActionRequest{Action: action, At: s.now().Truncate(time.Second), Actor: p.Username, Note: req.Note,
+	ar := domain.ActionRequest{Action: domain.Action(c.Params("action")), Actor: principal(c).Username, Note: req.Note,
 		Reason: req.Reason, Outcome: req.Outcome, ResultDigitized: req.ResultDigitized, Channel: req.Channel}
-	if req.At != "" {
-		if !p.Has(domain.RoleAdmin) {
-			return domain.Errorf(domain.EFORBIDDEN, "Only an admin may record a past time for an action.")
+	for _, t := range []struct {
+		field, value string
+		dst          **time.Time
+	}{{"at", req.At, nil}, {"new_appointment_at", req.NewAppointmentAt, &ar.NewAppointmentAt}} {
+		if t.value == "" {
+			continue
 		}
-		t, err := parseTime("at", req.At)
-		if err != nil {
-			return err
-		} else if t.After(s.now()) {
-			return domain.Invalid("at", "is in the future")
-		}
-		ar.At = t
-	}
-	if req.NewAppointmentAt != "" {
-		t, err := parseTime("new_appointment_at", req.NewAppointmentAt)
+		v, err := parseTime(t.field, t.value)
 		if err != nil {
 			return err
 		}
-		ar.NewAppointmentAt = &t
-	}
-	d, err := s.findVisibleDossier(c)
-	if err != nil {
-		return err
-	}
-	if action == domain.ActionReturn && req.Channel == domain.ChannelPostal {
-		proc, err := s.store.FindProcedure(c.UserContext(), d.ProcedureCode, domain.DateOf(ar.At))
-		if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
-			return err
-		} else if proc == nil || !proc.Postal {
-			return &domain.Error{Code: domain.EUNPROCESSABLE, Message: "The procedure does not offer the public postal service.",
-				Fields: []domain.FieldError{{Field: "channel", Message: "postal is not offered for this procedure"}}}
+		if t.dst == nil {
+			ar.At = v
+		} else {
+			*t.dst = &v
 		}
 	}
-	rules, err := s.rules(c.UserContext())
+	d, err := s.desk.Act(c.UserContext(), principal(c), c.Params("code"), ar, c.Get(fiber.HeaderIfMatch))
 	if err != nil {
 		return err
 	}
-	ifMatch := c.Get(fiber.HeaderIfMatch)
-	d, err = s.store.UpdateDossier(c.UserContext(), d.Code, func(d *domain.Dossier, history []domain.Event) (*domain.Event, error) {
-		if ifMatch != "" && ifMatch != etag(d.Version) && ifMatch != "*" {
-			return nil, domain.Errorf(domain.EPRECONDITION, "The dossier has changed (version %d).", d.Version)
-		}
-		return rules.Apply(d, history, ar)
-	})
-	if err != nil {
-		return err
-	}
-	events, err := s.store.DossierEvents(c.UserContext(), d.ID)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderETag, etag(d.Version))
-	v, err := s.view(d, events)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
+	return s.sendDossier(c, d, fiber.StatusOK)
 }
 
 func (s *Server) dossierDeadline(c *fiber.Ctx) error {
-	d, err := s.findVisibleDossier(c)
+	d, dl, err := s.desk.Deadline(c.UserContext(), principal(c), c.Params("code"))
 	if err != nil {
 		return err
 	}
-	events, err := s.store.DossierEvents(c.UserContext(), d.ID)
-	if err != nil {
-		return err
-	}
-	rules, err := s.rules(c.UserContext())
-	if err != nil {
-		return err
-	}
-	dl := rules.Deadline(d, events)
 	return c.JSON(fiber.Map{"code": d.Code, "due_at": d.DueAt, "deadline": dl})
 }

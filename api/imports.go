@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"motcua/domain"
-	"motcua/importer"
 )
 
 // importDossiers passes a CSV body to the importer: all rows or none.
@@ -49,12 +48,7 @@ func (s *Server) importDossiers(c *fiber.Ctx) error {
 		}
 		r = bufio.NewReaderSize(f, 64<<10)
 	}
-	rules, err := s.rules(c.UserContext())
-	if err != nil {
-		return err
-	}
-	p := principal(c)
-	res, err := importer.Run(c.UserContext(), s.store, rules, r, importer.Options{Actor: p.Username, Scope: p.AgencyPath, Now: s.now()})
+	res, err := s.desk.Import(c.UserContext(), principal(c), r)
 	if err != nil {
 		// Whatever is left of the body stays unread: close the connection after answering.
 		c.Context().SetConnectionClose()

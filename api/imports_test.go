@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"fmt"
+	"motcua/domain"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -101,4 +103,60 @@ func TestImportRejectsBadRowsAndStoresNothing(t *testing.T) {
 	if len(errs) != 5 || errs[4].(map[string]any)["line"] != float64(6) {
 		t.Errorf("errors = %v, want 5 rows, the last on line 6", errs)
 	}
+}
+
+// TestIntakeProblemsAreTheSameThroughTheImport sends the same invalid dossier through
+// POST /api/v1/dossiers and as a row of a CSV import: each gives the same problems (code,
+// field — under its CSV column — and message), since both are checked by one intake rule.
+func TestIntakeProblemsAreTheSameThroughTheImport(t *testing.T) {
+	e := mustEnv(t)
+	e.mustProcedure(procCode, 3, false)
+	e.setNow(vn("2024-03-10 09:00"))
+	type dossier struct{ agency, procedure, name, id, phone, channel, returnChannel string }
+	ok := dossier{ward1Code, procCode, "Nguyễn Văn An", "079123456789", "0912345678", "direct", "direct"}
+	for _, tc := range []struct {
+		name   string
+		change func(*dossier)
+	}{
+		{"bad phone", func(d *dossier) { d.phone = "12ab" }},
+		{"no name", func(d *dossier) { d.name = "" }},
+		{"bad id number", func(d *dossier) { d.id = "12-34" }},
+		{"several bad fields", func(d *dossier) { d.phone, d.channel, d.returnChannel = "x", "fax", "pigeon" }},
+		{"unknown agency", func(d *dossier) { d.agency = "999.99.99.H99" }},
+		{"unknown procedure", func(d *dossier) { d.procedure = "9.999999.000.00.00.H99" }},
+		{"postal not offered", func(d *dossier) { d.channel = "postal" }},
+		{"postal return not offered", func(d *dossier) { d.returnChannel = "postal" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := e.in(t)
+			d := ok
+			tc.change(&d)
+			const received = "2024-03-08T09:00:00+07:00"
+			api := e.do("POST", "/api/v1/dossiers", "admin", map[string]any{"agency_code": d.agency, "procedure_code": d.procedure,
+				"channel": d.channel, "return_channel": d.returnChannel, "received_at": received,
+				"applicant": map[string]any{"name": d.name, "id_number": d.id, "phone": d.phone}}).json()
+			var want []string
+			for _, f := range api["errors"].([]any) {
+				f := f.(map[string]any)
+				want = append(want, fmt.Sprintf("%v %s %v", api["code"], domain.ImportField(f["field"].(string)), f["message"]))
+			}
+			row := strings.Join([]string{"", d.agency, d.procedure, d.name, d.id, d.phone, d.channel, d.returnChannel, received,
+				"", "", "", "", "", "", ""}, ",")
+			imp := postCSV(e, "admin", csvHeader+row+"\n").expect(422).json()
+			var got []string
+			for _, f := range imp["errors"].([]any) {
+				f := f.(map[string]any)
+				if f["line"] != float64(2) {
+					t.Errorf("problem on line %v, want 2", f["line"])
+				}
+				got = append(got, fmt.Sprintf("%v %v %v", f["code"], f["field"], f["message"]))
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if len(want) == 0 || !slices.Equal(got, want) {
+				t.Errorf("through the API: %q\nthrough the import: %q", want, got)
+			}
+		})
+	}
+	e.do("GET", "/api/v1/dossiers", "admin", nil).expect(200, `"items":[]`)
 }

@@ -115,7 +115,7 @@ func (s *Server) reportAppendix(c *fiber.Ctx, q *reportQuery) (*domain.Appendix,
 			return nil, nil, err
 		}
 	}
-	return s.store.ComputeAppendix(ctx, q.agency, q.period, s.now())
+	return s.desk.Appendix(ctx, q.agency, q.period)
 }
 
 func (s *Server) getAppendix(c *fiber.Ctx) error {
@@ -256,13 +256,8 @@ func (s *Server) createSnapshot(c *fiber.Ctx) error {
 		if err != nil {
 			return 0, nil, err
 		}
-		app, fields, err := s.store.ComputeAppendix(c.UserContext(), q.agency, q.period, s.now())
+		snap, _, err := s.desk.Freeze(c.UserContext(), q.agency, q.period, q.period.Key(), principal(c).Username, false)
 		if err != nil {
-			return 0, nil, err
-		}
-		snap := &store.Snapshot{AgencyCode: q.agency.Code, PeriodKey: q.period.Key(), Appendix: app, Fields: fields,
-			CreatedBy: principal(c).Username, CreatedAt: s.now()}
-		if err := s.store.CreateSnapshot(c.UserContext(), snap); err != nil {
 			return 0, nil, err
 		}
 		return fiber.StatusCreated, snap, nil

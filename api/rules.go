@@ -1,56 +1,10 @@
 package api
 
 import (
-	"context"
-	"sync"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"motcua/domain"
 )
-
-// rulesCache keeps the working calendar built from the database. Every few seconds it asks
-// the database whether the calendar changed, so that replicas see a change made on another.
-type rulesCache struct {
-	mu        sync.Mutex
-	rules     domain.Rules
-	stamp     string
-	checkedAt time.Time
-}
-
-const rulesRecheck = 5 * time.Second
-
-// rules returns the deadline rules with the current calendar.
-func (s *Server) rules(ctx context.Context) (domain.Rules, error) {
-	c := &s.rulesCache
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.rules.Calendar != nil && time.Since(c.checkedAt) < rulesRecheck {
-		return c.rules, nil
-	}
-	stamp, err := s.store.CalendarStamp(ctx)
-	if err != nil {
-		return domain.Rules{}, err
-	}
-	if c.rules.Calendar == nil || stamp != c.stamp {
-		years, err := s.store.CalendarYears(ctx)
-		if err != nil {
-			return domain.Rules{}, err
-		}
-		c.rules = domain.Rules{Calendar: domain.NewCalendar(s.cfg.WorkHours, years), Supplement: s.cfg.SupplementClock}
-		c.stamp = stamp
-	}
-	c.checkedAt = time.Now()
-	return c.rules, nil
-}
-
-// invalidateRules makes the next rules call reload the calendar.
-func (s *Server) invalidateRules() {
-	s.rulesCache.mu.Lock()
-	s.rulesCache.rules.Calendar = nil
-	s.rulesCache.mu.Unlock()
-}
 
 type calendarBody struct {
 	Holidays      []string `json:"holidays"`
@@ -89,14 +43,7 @@ func (s *Server) putCalendar(c *fiber.Ctx) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	if err := y.Validate(); err != nil {
-		return err
-	}
-	if err := s.store.PutCalendarYear(c.UserContext(), y); err != nil {
-		return err
-	}
-	s.invalidateRules()
-	changed, err := s.recomputeOpenDossiers(c.UserContext(), principal(c).Username)
+	changed, err := s.desk.PutCalendar(c.UserContext(), principal(c), y)
 	if err != nil {
 		return err
 	}
@@ -122,21 +69,9 @@ func (s *Server) getCalendar(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"year": year, "holidays": []string{}, "extra_workdays": []string{}, "loaded": false})
 }
 
-// recomputeOpenDossiers recomputes the due time of every open dossier after a calendar change;
-// each one whose due time moves gets an event saying so. Resolved dossiers keep theirs.
-func (s *Server) recomputeOpenDossiers(ctx context.Context, actor string) (int, error) {
-	rules, err := s.rules(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return s.store.UpdateOpenDossiers(ctx, func(d *domain.Dossier, history []domain.Event) *domain.Event {
-		return rules.Recompute(d, history, s.now(), actor)
-	})
-}
-
 // calendarReady reports, for /readyz, the years around today that have no calendar loaded.
 func (s *Server) calendarReady(c *fiber.Ctx) (string, any) {
-	rules, err := s.rules(c.UserContext())
+	rules, err := s.desk.Rules(c.UserContext())
 	if err != nil {
 		return "calendar", "unavailable"
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"motcua/desk"
 	"motcua/domain"
 	"motcua/qr"
 	"motcua/store"
@@ -30,6 +31,7 @@ type Config struct {
 	PublicCache     int              // public answers kept in memory (PostgreSQL only); 0 = none
 	ImportLimit     int64            // the largest CSV an HTTP import takes, in bytes; 0 = 1 GiB
 	Now             func() time.Time // nil = time.Now; tests move the clock
+	Desk            *desk.Desk       // the use cases; nil = a desk over the store with WorkHours, SupplementClock and Now
 }
 
 // Server is the HTTP application over a store.
@@ -42,7 +44,7 @@ type Server struct {
 	now         func() time.Time
 	tokens      *tokenSigner
 	lookup      *qr.Signer
-	rulesCache  rulesCache
+	desk        *desk.Desk
 	public      *store.Cache[*publicAnswer]
 	readyChecks []func(*fiber.Ctx) (string, any)
 }
@@ -68,11 +70,9 @@ func New(st *store.Store, cfg Config) *Server {
 		panic("api.New: " + err.Error()) // cmd validates the secret's length first
 	}
 	s.lookup = lookup
-	if s.cfg.WorkHours == nil {
-		s.cfg.WorkHours = domain.DefaultWorkHours
-	}
-	if s.cfg.SupplementClock == "" {
-		s.cfg.SupplementClock = domain.SupplementRestart
+	s.desk = cfg.Desk
+	if s.desk == nil {
+		s.desk = desk.New(st, desk.Config{WorkHours: cfg.WorkHours, SupplementClock: cfg.SupplementClock, Now: s.now})
 	}
 	s.readyChecks = append(s.readyChecks, s.calendarReady)
 	s.metrics = newMetrics()

@@ -226,14 +226,14 @@ func TestWriteCSV(t *testing.T) {
 	}
 	rules := domain.Rules{Calendar: domain.NewCalendar(domain.DefaultWorkHours, p.Calendar), Supplement: domain.SupplementRestart}
 	bad := append(bytes.Clone(buf.Bytes()), ",001.001.00.H50,1.001,X,,,direct,direct,yesterday,,,,,,,\n"...)
-	if _, err := importer.Run(ctx, st, rules, bytes.NewReader(bad), importer.Options{Actor: "test", Now: cfg.Now}); domain.ErrorCode(err) != domain.EUNPROCESSABLE {
+	if _, err := importer.Run(ctx, st, rules, bytes.NewReader(bad), importer.Options{Who: &domain.Principal{Username: "test", Roles: []domain.Role{domain.RoleAdmin}}, Now: cfg.Now}); domain.ErrorCode(err) != domain.EUNPROCESSABLE {
 		t.Fatalf("import with a bad last row: %v, want %s", err, domain.EUNPROCESSABLE)
 	}
 	var stored int64
 	if err := st.DB().Raw("SELECT COUNT(*) FROM dossiers").Scan(&stored).Error; err != nil || stored != 0 {
 		t.Fatalf("after the failed import: %d dossiers stored (%v), want none", stored, err)
 	}
-	res, err := importer.Run(ctx, st, rules, bytes.NewReader(buf.Bytes()), importer.Options{Actor: "test", Now: cfg.Now})
+	res, err := importer.Run(ctx, st, rules, bytes.NewReader(buf.Bytes()), importer.Options{Who: &domain.Principal{Username: "test", Roles: []domain.Role{domain.RoleAdmin}}, Now: cfg.Now})
 	if err != nil {
 		if de, ok := err.(*domain.Error); ok && len(de.Fields) > 0 {
 			t.Fatalf("import: %v; first: %+v", err, de.Fields[0])

@@ -23,11 +23,13 @@ const (
 	EUNAVAILABLE   = "unavailable"         // 503: a dependency (the database) is down
 )
 
-// FieldError names one wrong field. Line is set for bulk imports (1 = header).
+// FieldError names one wrong field. Line is set for bulk imports (1 = header), and Code too:
+// a row's problem carries the code the same problem has through the API.
 type FieldError struct {
 	Line    int    `json:"line,omitempty"`
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Code    string `json:"code,omitempty"`
 }
 
 // Error is the one error type that crosses package boundaries with a code.

@@ -1,14 +1,74 @@
 package domain
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
 
-// ImportColumns are the columns of the dossier CSV (API.md, bulk import), in order.
+// ImportColumns are the columns of the dossier CSV (API.md, bulk import), in the order the
+// service writes them. A file may give them in any order (ParseImportHeader).
 var ImportColumns = []string{"code", "agency_code", "procedure_code", "applicant_name", "applicant_id", "applicant_phone",
 	"channel", "return_channel", "received_at", "due_at", "resolved_at", "outcome", "returned_at", "apologized_at",
 	"new_appointment_at", "withdrawn_at"}
+
+// importFields names, for the problems of an intake, the CSV column of each JSON field that
+// has one under another name.
+var importFields = map[string]string{
+	"applicant.name":      "applicant_name",
+	"applicant.id_number": "applicant_id",
+	"applicant.phone":     "applicant_phone",
+}
+
+// ImportField returns the CSV column that holds the intake's JSON field (itself when the
+// names are the same).
+func ImportField(jsonField string) string {
+	if c, ok := importFields[jsonField]; ok {
+		return c
+	}
+	return jsonField
+}
+
+// ImportHeader is where each column of ImportColumns is in a file's rows.
+type ImportHeader struct {
+	index map[string]int
+	width int
+}
+
+// ParseImportHeader reads a header row: every column of ImportColumns once, in any order.
+// EINVALID (field "header", line 1) lists what is missing, unknown or repeated.
+func ParseImportHeader(header []string) (ImportHeader, error) {
+	h := ImportHeader{index: map[string]int{}, width: len(header)}
+	var problems []string
+	for i, name := range header {
+		name = strings.TrimSpace(name)
+		if i == 0 {
+			name = strings.TrimPrefix(name, "\ufeff")
+		}
+		switch _, dup := h.index[name]; {
+		case !slices.Contains(ImportColumns, name):
+			problems = append(problems, fmt.Sprintf("unknown column %q", name))
+		case dup:
+			problems = append(problems, fmt.Sprintf("column %q twice", name))
+		default:
+			h.index[name] = i
+		}
+	}
+	for _, name := range ImportColumns {
+		if _, ok := h.index[name]; !ok {
+			problems = append(problems, fmt.Sprintf("missing column %q", name))
+		}
+	}
+	if len(problems) > 0 {
+		return ImportHeader{}, &Error{Code: EINVALID, Message: "The header row must name the columns: " + strings.Join(ImportColumns, ","),
+			Fields: []FieldError{{Line: 1, Field: "header", Message: strings.Join(problems, "; ")}}}
+	}
+	return h, nil
+}
+
+// Width is how many fields every row must have.
+func (h ImportHeader) Width() int { return h.width }
 
 // ImportCatalogue answers what an import row refers to.
 type ImportCatalogue interface {
@@ -24,151 +84,186 @@ type ImportedDossier struct {
 	Events  []Event
 }
 
-// ImportRow turns one CSV record (columns as ImportColumns) into a dossier whose status
-// follows from its timestamps, with an event for each of them. Problems name the line and
-// column; the dossier is nil when there are any. now bounds the timestamps (none in the future).
-func (r Rules) ImportRow(line int, rec []string, cat ImportCatalogue, actor string, now time.Time) (*ImportedDossier, []FieldError) {
-	var errs []FieldError
-	bad := func(field, msg string) { errs = append(errs, FieldError{Line: line, Field: field, Message: msg}) }
-	col := func(i int) string { return strings.TrimSpace(rec[i]) }
-	times := map[string]*time.Time{}
-	for _, name := range []string{"received_at", "due_at", "resolved_at", "returned_at", "apologized_at", "new_appointment_at", "withdrawn_at"} {
-		v := col(indexOf(ImportColumns, name))
-		if v == "" {
-			continue
-		}
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-			bad(name, "must be an RFC 3339 time, e.g. 2024-12-12T10:05:00+07:00")
-			continue
-		}
-		t = t.Truncate(time.Second)
-		times[name] = &t
-	}
-	d := &Dossier{Code: strings.ToUpper(col(0)), Channel: Channel(col(6)), ReturnChannel: Channel(col(7)),
-		Applicant: Applicant{Name: col(3), IDNumber: col(4), Phone: col(5)}}
-	var p Problems
-	d.Applicant.Validate("applicant_", &p)
-	for _, f := range p {
-		bad(strings.Replace(f.Field, "applicant_id_number", "applicant_id", 1), f.Message)
-	}
-	if d.Code != "" {
-		if agency, _, _, err := ParseCode(d.Code); err != nil {
-			bad("code", "is not a dossier code (agency-YYMMDD-NNNN)")
-		} else if agency != col(1) {
-			bad("code", "does not start with agency_code")
-		}
-	}
-	if !d.Channel.Valid() {
-		bad("channel", "must be direct, online or postal")
-	}
-	if d.ReturnChannel == "" {
-		d.ReturnChannel = ChannelDirect
-	} else if !d.ReturnChannel.Valid() {
-		bad("return_channel", "must be direct, online or postal")
-	}
-	received := times["received_at"]
-	if received == nil {
-		if col(8) == "" {
-			bad("received_at", "is required")
-		}
-		return nil, errs
-	}
-	agency := cat.Agency(col(1))
-	if agency == nil {
-		bad("agency_code", "no such agency")
-	}
-	proc := cat.Procedure(col(2), DateOf(*received))
-	if proc == nil || !proc.InForce(DateOf(*received)) {
-		bad("procedure_code", "not in force on the intake date")
-	} else if !proc.Postal && (d.Channel == ChannelPostal || d.ReturnChannel == ChannelPostal) {
-		bad("channel", "postal is not offered for this procedure")
-	}
-	for name, t := range times {
-		if name != "due_at" && name != "new_appointment_at" && t.After(now) {
-			bad(name, "is in the future")
-		} else if t.Before(*received) {
-			bad(name, "is before received_at")
-		}
-	}
-	outcome := Outcome(col(11))
-	resolved, returned, withdrawn := times["resolved_at"], times["returned_at"], times["withdrawn_at"]
-	apologized, newAppt := times["apologized_at"], times["new_appointment_at"]
-	switch {
-	case resolved != nil && !outcome.Valid():
-		bad("outcome", "must be approved or refused when resolved_at is given")
-	case resolved == nil && outcome != "":
-		bad("outcome", "needs resolved_at")
-	}
-	if returned != nil && (resolved == nil || returned.Before(*resolved)) {
-		bad("returned_at", "needs resolved_at on or before it")
-	}
-	if withdrawn != nil && resolved != nil {
-		bad("withdrawn_at", "a withdrawn dossier cannot also be resolved")
-	}
-	if (apologized == nil) != (newAppt == nil) {
-		bad("new_appointment_at", "apologized_at and new_appointment_at go together")
-	}
-	if apologized != nil && (resolved != nil && apologized.After(*resolved) || withdrawn != nil && apologized.After(*withdrawn)) {
-		bad("apologized_at", "is after the dossier was closed")
-	}
-	if len(errs) > 0 || agency == nil || proc == nil {
-		return nil, errs
-	}
+// importTimes are the time columns of a row.
+var importTimes = []string{"received_at", "due_at", "resolved_at", "returned_at", "apologized_at", "new_appointment_at", "withdrawn_at"}
 
-	d.AgencyCode, d.AgencyPath, d.AgencyLevel = agency.Code, agency.Path, agency.Level
-	d.ProcedureCode, d.ProcedureName, d.Field, d.TimeLimit = proc.Code, proc.Name, proc.Field, proc.Limit()
-	d.ReceivedAt = *received
-	if due := times["due_at"]; due != nil {
-		d.DueAt = *due
+// importRow is one CSV record being checked: its fields by column name, and its problems.
+type importRow struct {
+	line  int
+	h     ImportHeader
+	rec   []string
+	times map[string]*time.Time
+	errs  []FieldError
+}
+
+func (r *importRow) col(name string) string { return strings.TrimSpace(r.rec[r.h.index[name]]) }
+
+func (r *importRow) bad(code, field, msg string) {
+	r.errs = append(r.errs, FieldError{Line: r.line, Field: field, Message: msg, Code: code})
+}
+
+// badErr records err's problems under their CSV columns, with err's code; a problem that
+// names no field is recorded under field.
+func (r *importRow) badErr(field string, err error) {
+	e, ok := err.(*Error)
+	if !ok {
+		r.bad(EINTERNAL, field, "cannot be imported")
+		return
 	}
-	intake := r.Intake(d, actor, "")
-	if times["due_at"] != nil {
-		intake.Details["due_at_given"] = true
+	if len(e.Fields) == 0 {
+		r.bad(e.Code, field, e.Message)
 	}
-	intake.Details["imported"] = true
-	events := []Event{*intake}
-	add := func(req ActionRequest) bool {
-		ev, err := r.Apply(d, events, req)
-		if err != nil {
-			e, _ := err.(*Error)
-			field := string(req.Action)
-			msg := "cannot be applied"
-			if e != nil && len(e.Fields) > 0 {
-				field, msg = e.Fields[0].Field, e.Fields[0].Message
-			} else if e != nil {
-				msg = e.Message
-			}
-			bad(field, msg)
-			return false
-		}
-		events = append(events, *ev)
-		return true
+	for _, f := range e.Fields {
+		r.bad(e.Code, ImportField(f.Field), f.Message)
 	}
-	// The events in time order; an apology comes before the resolution it announced.
-	if apologized != nil && !add(ActionRequest{Action: ActionApologize, At: *apologized, Actor: actor, Reason: "Nhập từ tệp", NewAppointmentAt: newAppt}) {
-		return nil, errs
+}
+
+// ImportRow turns one CSV record into a dossier whose status follows from its timestamps, with
+// an event for each of them. The intake is checked by Admit, as every intake is, for who (the
+// importing admin) at now; the problems name the line and the CSV column, with the code the
+// same problem has through the API. The dossier is nil when there are any. now also bounds
+// the other timestamps (none in the future).
+func (r Rules) ImportRow(line int, h ImportHeader, rec []string, cat ImportCatalogue, who *Principal, now time.Time) (*ImportedDossier, []FieldError) {
+	row := &importRow{line: line, h: h, rec: rec, times: map[string]*time.Time{}}
+	row.parseTimes()
+	d, intake := row.intake(r, cat, who, now)
+	if d == nil {
+		return nil, row.errs
 	}
-	if resolved != nil && !add(ActionRequest{Action: ActionResolve, At: *resolved, Actor: actor, Outcome: outcome}) {
-		return nil, errs
-	}
-	if returned != nil && !add(ActionRequest{Action: ActionReturn, At: *returned, Actor: actor, Channel: d.ReturnChannel}) {
-		return nil, errs
-	}
-	if withdrawn != nil && !add(ActionRequest{Action: ActionWithdraw, At: *withdrawn, Actor: actor, Reason: "Nhập từ tệp"}) {
-		return nil, errs
+	events := row.history(r, d, *intake, who.Username, now)
+	if len(row.errs) > 0 {
+		return nil, row.errs
 	}
 	d.UpdatedAt = events[len(events)-1].At
 	return &ImportedDossier{Dossier: d, Events: events}, nil
 }
 
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
+func (r *importRow) parseTimes() {
+	for _, name := range importTimes {
+		v := r.col(name)
+		if v == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil || t.Year() < 2000 || t.Year() > 2100 {
+			r.bad(EINVALID, name, "must be an RFC 3339 time, e.g. 2024-12-12T10:05:00+07:00")
+			continue
+		}
+		t = t.Truncate(time.Second)
+		r.times[name] = &t
+	}
+}
+
+// intake checks the row's intake as Admit does and returns the dossier taken in, with its
+// given code and due time, and its intake event; nil when the intake itself is bad.
+func (r *importRow) intake(rules Rules, cat ImportCatalogue, who *Principal, now time.Time) (*Dossier, *Event) {
+	code := strings.ToUpper(r.col("code"))
+	if code != "" {
+		if agency, _, _, err := ParseCode(code); err != nil {
+			r.bad(EINVALID, "code", "is not a dossier code (agency-YYMMDD-NNNN)")
+		} else if agency != r.col("agency_code") {
+			r.bad(EINVALID, "code", "does not start with agency_code")
 		}
 	}
-	return -1
+	received := r.times["received_at"]
+	if received == nil && r.col("received_at") == "" {
+		r.bad(EINVALID, "received_at", "is required")
+	}
+	in := IntakeRequest{AgencyCode: r.col("agency_code"), ProcedureCode: r.col("procedure_code"),
+		Applicant: Applicant{Name: r.col("applicant_name"), IDNumber: r.col("applicant_id"), Phone: r.col("applicant_phone")},
+		Channel:   Channel(r.col("channel")), ReturnChannel: Channel(r.col("return_channel")), ReceivedAt: received}
+	if received == nil {
+		var p Problems
+		in.CheckFields(now, &p) // the row's other intake problems, beside the missing time
+		r.badErr("row", p.Err())
+		return nil, nil
+	}
+	c := IntakeContext{Who: who, Now: now, Agency: cat.Agency(in.AgencyCode)}
+	if in.ProcedureCode != "" {
+		c.Procedure = cat.Procedure(in.ProcedureCode, DateOf(*received))
+	}
+	d, intake, err := rules.Admit(in, c)
+	if err != nil {
+		r.badErr("row", err)
+		return nil, nil
+	}
+	d.Code = code
+	if due := r.times["due_at"]; due != nil {
+		d.DueAt, d.AppointmentAt = *due, *due
+		intake.Details["due_at"] = due.In(Location)
+		intake.Details["due_at_given"] = true
+	}
+	intake.Details["imported"] = true
+	return d, intake
+}
+
+// history checks the row's other times against each other and replays them on d, after its
+// intake event, as the actions they record; the events in time order (an apology comes before
+// the resolution it announced).
+func (r *importRow) history(rules Rules, d *Dossier, intake Event, actor string, now time.Time) []Event {
+	received := d.ReceivedAt
+	for _, name := range importTimes {
+		t := r.times[name]
+		if t == nil {
+			continue
+		}
+		if name != "due_at" && name != "new_appointment_at" && t.After(now) {
+			r.bad(EINVALID, name, "is in the future")
+		} else if t.Before(received) {
+			r.bad(EINVALID, name, "is before received_at")
+		}
+	}
+	outcome := Outcome(r.col("outcome"))
+	resolved, returned, withdrawn := r.times["resolved_at"], r.times["returned_at"], r.times["withdrawn_at"]
+	apologized, newAppt := r.times["apologized_at"], r.times["new_appointment_at"]
+	switch {
+	case resolved != nil && !outcome.Valid():
+		r.bad(EINVALID, "outcome", "must be approved or refused when resolved_at is given")
+	case resolved == nil && outcome != "":
+		r.bad(EINVALID, "outcome", "needs resolved_at")
+	}
+	if returned != nil && (resolved == nil || returned.Before(*resolved)) {
+		r.bad(EINVALID, "returned_at", "needs resolved_at on or before it")
+	}
+	if withdrawn != nil && resolved != nil {
+		r.bad(EINVALID, "withdrawn_at", "a withdrawn dossier cannot also be resolved")
+	}
+	if (apologized == nil) != (newAppt == nil) {
+		r.bad(EINVALID, "new_appointment_at", "apologized_at and new_appointment_at go together")
+	}
+	if apologized != nil && (resolved != nil && apologized.After(*resolved) || withdrawn != nil && apologized.After(*withdrawn)) {
+		r.bad(EINVALID, "apologized_at", "is after the dossier was closed")
+	}
+	if len(r.errs) > 0 {
+		return nil
+	}
+	events := []Event{intake}
+	for _, req := range []ActionRequest{
+		{Action: ActionApologize, At: deref(apologized), Reason: "Nhập từ tệp", NewAppointmentAt: newAppt},
+		{Action: ActionResolve, At: deref(resolved), Outcome: outcome},
+		{Action: ActionReturn, At: deref(returned), Channel: d.ReturnChannel},
+		{Action: ActionWithdraw, At: deref(withdrawn), Reason: "Nhập từ tệp"},
+	} {
+		if req.At.IsZero() {
+			continue
+		}
+		req.Actor = actor
+		ev, err := rules.Apply(d, events, req)
+		if err != nil {
+			r.badErr(string(req.Action), err)
+			return nil
+		}
+		events = append(events, *ev)
+	}
+	return events
+}
+
+// deref returns *t, or the zero time for nil.
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
 }
 
 // SameImport reports whether an existing dossier holds what an import row says, so that a

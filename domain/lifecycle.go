@@ -1,11 +1,14 @@
 package domain
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // ActionRequest is an action asked for by a member of staff, with its parameters.
 type ActionRequest struct {
 	Action           Action
-	At               time.Time // when it happened: the server's clock, or a past time given by an admin
+	At               time.Time // when it happened: a past time given by an admin; zero = now (Authorize)
 	Actor            string
 	Note             string
 	Reason           string
@@ -13,6 +16,37 @@ type ActionRequest struct {
 	ResultDigitized  bool
 	Channel          Channel
 	NewAppointmentAt *time.Time
+}
+
+// AllowedTo returns nil when who may take the action: ENOTFOUND for an action that is not
+// one of StaffActions, EFORBIDDEN for a role that may not take it.
+func (a Action) AllowedTo(who *Principal) error {
+	if !slices.Contains(StaffActions, a) {
+		return Errorf(ENOTFOUND, "No such action.")
+	}
+	if !who.Has(a.Roles()...) {
+		return Errorf(EFORBIDDEN, "Your role does not allow %s.", a)
+	}
+	return nil
+}
+
+// Authorize checks that who may ask for req at now and sets req.At to now, to the second,
+// when no time was given. ENOTFOUND for an action that is not one of StaffActions;
+// EFORBIDDEN for a role that may not take it, or a past time given by someone who is not an
+// admin; EINVALID (field "at") for a time in the future.
+func (req *ActionRequest) Authorize(who *Principal, now time.Time) error {
+	if err := req.Action.AllowedTo(who); err != nil {
+		return err
+	}
+	switch {
+	case req.At.IsZero():
+		req.At = now.Truncate(time.Second)
+	case !who.Has(RoleAdmin):
+		return Errorf(EFORBIDDEN, "Only an admin may record a past time for an action.")
+	case req.At.After(now):
+		return Invalid("at", "is in the future")
+	}
+	return nil
 }
 
 // Rules are the deployment's settings that decide deadlines.

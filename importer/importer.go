@@ -5,10 +5,8 @@ package importer
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"encoding/csv"
 	"encoding/gob"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +16,7 @@ import (
 	"time"
 
 	"motcua/domain"
+	"motcua/qr"
 	"motcua/store"
 )
 
@@ -31,11 +30,11 @@ func init() {
 	}
 }
 
-// Options say who imports and where.
+// Options say who imports, and when: rows are checked as intakes by Who at Now, so an agency
+// outside Who's scope, or a past intake time from someone who is not an admin, is refused.
 type Options struct {
-	Actor string
-	Scope string // agency path prefix the actor may import into ("" = all)
-	Now   time.Time
+	Who *domain.Principal
+	Now time.Time
 }
 
 // Run validates every row of r (the CSV with a header row) and stores them all in one
@@ -132,12 +131,9 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 	} else if err != nil {
 		return domain.Invalid("body", "is not CSV: "+err.Error())
 	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	if strings.Join(header, ",") != strings.Join(domain.ImportColumns, ",") {
-		return &domain.Error{Code: domain.EINVALID, Message: "The header row must be: " + strings.Join(domain.ImportColumns, ","),
-			Fields: []domain.FieldError{{Line: 1, Field: "header", Message: "unexpected columns"}}}
+	h, err := domain.ParseImportHeader(header)
+	if err != nil {
+		return err
 	}
 	emitting := true
 	var bad []domain.FieldError
@@ -150,7 +146,7 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 		}
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
-			bad = append(bad, domain.FieldError{Line: perr.Line, Field: "row", Message: perr.Err.Error()})
+			bad = append(bad, domain.FieldError{Line: perr.Line, Field: "row", Message: perr.Err.Error(), Code: domain.EINVALID})
 			if len(bad) >= MaxReported {
 				break
 			}
@@ -160,17 +156,16 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 		}
 		rows++
 		line, _ := cr.FieldPos(0)
-		if len(rec) != len(domain.ImportColumns) {
-			bad = append(bad, domain.FieldError{Line: line, Field: "row", Message: fmt.Sprintf("has %d columns, want %d", len(rec), len(domain.ImportColumns))})
+		if len(rec) != h.Width() {
+			bad = append(bad, domain.FieldError{Line: line, Field: "row", Message: fmt.Sprintf("has %d columns, want %d", len(rec), h.Width()),
+				Code: domain.EINVALID})
 			continue
 		}
-		item, errs := rules.ImportRow(line, rec, cat, o.Actor, o.Now)
-		if item != nil && o.Scope != "" && !strings.HasPrefix(item.Dossier.AgencyPath, o.Scope) {
-			item, errs = nil, append(errs, domain.FieldError{Line: line, Field: "agency_code", Message: "is outside your scope"})
-		}
+		item, errs := rules.ImportRow(line, h, rec, cat, o.Who, o.Now)
 		if item != nil && item.Dossier.Code != "" {
 			if first, dup := seen[item.Dossier.Code]; dup {
-				item, errs = nil, append(errs, domain.FieldError{Line: line, Field: "code", Message: fmt.Sprintf("repeats line %d", first)})
+				item, errs = nil, append(errs, domain.FieldError{Line: line, Field: "code", Message: fmt.Sprintf("repeats line %d", first),
+					Code: domain.ECONFLICT})
 			} else {
 				seen[strings.Clone(item.Dossier.Code)] = line // not a substring pinning the whole CSV line
 			}
@@ -184,7 +179,9 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 			continue
 		}
 		if emitting = emitting && len(bad) == 0; emitting {
-			item.Dossier.LookupID = newLookupID()
+			if item.Dossier.LookupID, err = qr.NewID(); err != nil {
+				return err
+			}
 			emitting = emit(store.ImportItem{Line: line, ImportedDossier: item})
 		}
 	}
@@ -195,12 +192,6 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 		return domain.Invalid("body", "the CSV has no rows")
 	}
 	return nil
-}
-
-func newLookupID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // catalogue holds the agencies and every procedure version, for row lookups.

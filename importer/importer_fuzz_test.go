@@ -51,7 +51,7 @@ func FuzzImportCSV(f *testing.F) {
 	f.Add([]byte(header + "\n,000.01.24.H50,1.000001.000.00.00.H50,Nguyễn Văn An,,,direct,direct,2024-03-01T08:00:00+07:00,,,,,,,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		before := counts(t)
-		res, err := importer.Run(ctx, st, rules, bytes.NewReader(data), importer.Options{Actor: "fuzz", Now: now})
+		res, err := importer.Run(ctx, st, rules, bytes.NewReader(data), importer.Options{Who: &domain.Principal{Username: "fuzz", Roles: []domain.Role{domain.RoleAdmin}}, Now: now})
 		after := counts(t)
 		if err != nil {
 			if code := domain.ErrorCode(err); code != domain.EINVALID && code != domain.EUNPROCESSABLE {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"motcua/desk"
 	"motcua/domain"
 	"motcua/store"
 )
@@ -33,6 +34,7 @@ type Job struct {
 
 // Scheduler runs registered jobs on their schedules; New registers the service's own.
 type Scheduler struct {
+	desk    *desk.Desk
 	store   *store.Store
 	log     *slog.Logger
 	now     func() time.Time
@@ -51,14 +53,14 @@ type Scheduler struct {
 // New returns a scheduler over st with the service's jobs registered (period-snapshots and
 // dashboard-refresh). clock gives the time the jobs work from (nil: time.Now); cron's own
 // timing uses the real clock.
-func New(st *store.Store, logger *slog.Logger, clock func() time.Time) *Scheduler {
+func New(dk *desk.Desk, st *store.Store, logger *slog.Logger, clock func() time.Time) *Scheduler {
 	if logger == nil {
 		logger = slog.Default()
 	}
 	if clock == nil {
 		clock = time.Now
 	}
-	s := &Scheduler{store: st, log: logger, now: clock, replica: replicaID(), jobs: map[string]Job{},
+	s := &Scheduler{desk: dk, store: st, log: logger, now: clock, replica: replicaID(), jobs: map[string]Job{},
 		caughtUp: make(chan struct{})}
 	cl := cronLogger{logger}
 	s.cron = cron.New(cron.WithLocation(domain.Location), cron.WithLogger(cl),

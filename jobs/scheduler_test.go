@@ -14,6 +14,7 @@ import (
 
 	"motcua/calendars"
 	"motcua/demo"
+	"motcua/desk"
 	"motcua/domain"
 	"motcua/jobs"
 	"motcua/store"
@@ -113,7 +114,7 @@ func TestPeriodSnapshotsFirstRunTakesYesterdaysPeriods(t *testing.T) {
 	d := mustData(t, st)
 	clk := &clock{t: vn("2024-04-01 00:05")}
 	logger, logs := newLogger()
-	s := jobs.New(st, logger, clk.Now)
+	s := jobs.New(desk.New(st, desk.Config{Now: clk.Now}), st, logger, clk.Now)
 	ctx := context.Background()
 
 	ran, err := s.RunNow(ctx, jobs.JobPeriodSnapshots)
@@ -142,7 +143,7 @@ func TestPeriodSnapshotsFirstRunTakesYesterdaysPeriods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	live, _, err := st.ComputeAppendix(ctx, city, p, clk.Now())
+	live, _, err := desk.New(st, desk.Config{Now: clk.Now}).Appendix(ctx, city, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestTwoReplicasSnapshotEachPeriodOnce(t *testing.T) {
 	d := mustData(t, st1)
 	clk := &clock{t: vn("2024-04-01 00:05")}
 	logger, _ := newLogger()
-	a, b := jobs.New(st1, logger, clk.Now), jobs.New(st2, logger, clk.Now)
+	a, b := jobs.New(desk.New(st1, desk.Config{Now: clk.Now}), st1, logger, clk.Now), jobs.New(desk.New(st2, desk.Config{Now: clk.Now}), st2, logger, clk.Now)
 
 	var wg sync.WaitGroup
 	var ran atomic.Int32
@@ -214,7 +215,7 @@ func TestSchedulerCatchesUpAfterDowntime(t *testing.T) {
 	ctx := context.Background()
 	logger, _ := newLogger()
 	clk := &clock{t: vn("2024-03-01 00:05")}
-	if ran, err := jobs.New(st, logger, clk.Now).RunNow(ctx, jobs.JobPeriodSnapshots); err != nil || !ran {
+	if ran, err := jobs.New(desk.New(st, desk.Config{Now: clk.Now}), st, logger, clk.Now).RunNow(ctx, jobs.JobPeriodSnapshots); err != nil || !ran {
 		t.Fatalf("first run = %v, %v", ran, err)
 	}
 	// A run that failed, and one that died half-way: neither counts as done.
@@ -224,7 +225,7 @@ func TestSchedulerCatchesUpAfterDowntime(t *testing.T) {
 
 	// Down until 16 April, mid-morning: the start catches every period since 1 March up.
 	clk.Set(vn("2024-04-16 10:30"))
-	s := jobs.New(st, logger, clk.Now)
+	s := jobs.New(desk.New(st, desk.Config{Now: clk.Now}), st, logger, clk.Now)
 	if err := s.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +254,7 @@ func TestDashboardRefreshFreezesTheYearSoFar(t *testing.T) {
 	ctx := context.Background()
 	logger, _ := newLogger()
 	clk := &clock{t: vn("2024-03-05 01:30")}
-	if ran, err := jobs.New(st, logger, clk.Now).RunNow(ctx, jobs.JobDashboardRefresh); err != nil || !ran {
+	if ran, err := jobs.New(desk.New(st, desk.Config{Now: clk.Now}), st, logger, clk.Now).RunNow(ctx, jobs.JobDashboardRefresh); err != nil || !ran {
 		t.Fatalf("RunNow = %v, %v", ran, err)
 	}
 	city := d.Agencies[0]
@@ -287,7 +288,7 @@ func TestSchedulerRecoversAndWaits(t *testing.T) {
 	ctx := context.Background()
 	logger, logs := newLogger()
 	clk := &clock{t: vn("2024-04-01 09:00")}
-	s := jobs.New(st, logger, clk.Now)
+	s := jobs.New(desk.New(st, desk.Config{Now: clk.Now}), st, logger, clk.Now)
 	if err := s.Register(jobs.Job{Name: "boom", Spec: "0 3 * * *", Run: func(context.Context) error { panic("kaboom") }}); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"motcua/domain"
-	"motcua/store"
 )
 
 // Names of the service's jobs.
@@ -79,16 +78,8 @@ func (s *Scheduler) periodSnapshots(ctx context.Context) error {
 // snapshotOnce freezes revision 1 of agency a's appendix for p under key unless it exists;
 // created reports whether this call stored it.
 func (s *Scheduler) snapshotOnce(ctx context.Context, a *domain.Agency, p domain.Period, key string) (created bool, err error) {
-	if has, err := s.store.HasSnapshot(ctx, a.Code, key); err != nil || has {
-		return false, err
-	}
-	now := s.now()
-	app, fields, err := s.store.ComputeAppendix(ctx, a, p, now)
-	if err != nil {
-		return false, err
-	}
-	return s.store.CreateFirstSnapshot(ctx, &store.Snapshot{AgencyCode: a.Code, PeriodKey: key, Appendix: app,
-		Fields: fields, CreatedBy: SnapshotCreator, CreatedAt: now})
+	_, created, err = s.desk.Freeze(ctx, a, p, key, SnapshotCreator, true)
+	return created, err
 }
 
 // ToDatePeriod is the calendar year of day up to and including day, as the nightly

@@ -45,11 +45,21 @@ func NewSigner(secret []byte) (*Signer, error) {
 // NewToken returns a new lookup token and its id: 16 random bytes in lower-case
 // hex. The database keeps the id; TokenFor gives the token back from it.
 func (s *Signer) NewToken() (token, id string, err error) {
+	if id, err = NewID(); err != nil {
+		return "", "", err
+	}
+	raw, _ := decodeID(id)
+	return s.token(raw), id, nil
+}
+
+// NewID returns a new lookup id, 16 random bytes in lower-case hex: what the database keeps
+// of a token, whatever secret signs it.
+func NewID() (string, error) {
 	raw := make([]byte, idLen)
 	if _, err := rand.Read(raw); err != nil {
-		return "", "", fmt.Errorf("qr: random id: %w", err)
+		return "", fmt.Errorf("qr: random id: %w", err)
 	}
-	return s.token(raw), hex.EncodeToString(raw), nil
+	return hex.EncodeToString(raw), nil
 }
 
 // TokenFor returns the token of id, as NewToken made it.

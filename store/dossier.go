@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -141,13 +142,17 @@ func eventToRow(dossierID int64, e *domain.Event, now time.Time) eventRow {
 		ToStatus: string(e.ToStatus), Actor: e.Actor, Note: e.Note, Details: details, RecordedAt: utc(now)}
 }
 
-func (r *eventRow) domain() domain.Event {
+// domain returns the event the row holds; an error when its details are not a JSON object
+// (the history is never edited, so that would be a bug or a damaged database).
+func (r *eventRow) domain() (domain.Event, error) {
 	e := domain.Event{Seq: r.Seq, At: r.At.In(domain.Location), Action: domain.Action(r.Action), FromStatus: domain.Status(r.FromStatus),
 		ToStatus: domain.Status(r.ToStatus), Actor: r.Actor, Note: r.Note}
 	if r.Details != "" && r.Details != "{}" {
-		json.Unmarshal([]byte(r.Details), &e.Details)
+		if err := json.Unmarshal([]byte(r.Details), &e.Details); err != nil {
+			return e, fmt.Errorf("event %d of dossier %d: details: %w", r.Seq, r.DossierID, err)
+		}
 	}
-	return e
+	return e, nil
 }
 
 // nextSequence returns the next number of the agency's daily dossier sequence. The upsert
@@ -320,7 +325,11 @@ func (s *Store) events(tx *gorm.DB, id int64) ([]domain.Event, error) {
 			&r.Details, &r.RecordedAt); err != nil {
 			return nil, translate(err)
 		}
-		out = append(out, r.domain())
+		e, err := r.domain()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, translate(err)

@@ -291,45 +291,15 @@ func (s *Store) LevelsUnder(ctx context.Context, path string) ([]domain.Level, e
 	return out, nil
 }
 
-// ComputeAppendix computes the appendix of agency a for period p from the records as they
-// are now, with the catalogue as it stood on the period's last day and the manual figures
-// entered for the period, and returns it with the per-field rows it was built from. The
-// appendix is stamped generatedAt and is live; its figures satisfy Appendix.Check (EINTERNAL
-// otherwise, which would be a bug).
-func (s *Store) ComputeAppendix(ctx context.Context, a *domain.Agency, p domain.Period, generatedAt time.Time) (*domain.Appendix, []domain.FieldRow, error) {
-	levels, err := s.LevelsUnder(ctx, a.Path)
+// ReportFigures returns what one scan of a period's dossiers under scopePath gives the
+// appendix: the dossier figures per field and level (as FieldFigures) and the activity per
+// level and procedure (as ProcedureActivity).
+func (s *Store) ReportFigures(ctx context.Context, scopePath string, p domain.Period) ([]domain.FieldRow, []domain.ProcedureActivity, error) {
+	groups, err := s.reportGroups(ctx, scopePath, p, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	groups, err := s.reportGroups(ctx, a.Path, p, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	fields := fieldRows(groups)
-	fbReceived, fbResolved, err := s.FeedbackCounts(ctx, a.Path, p)
-	if err != nil {
-		return nil, nil, err
-	}
-	catalogue, _, err := s.ListProcedures(ctx, ProcedureFilter{AsOf: p.To})
-	if err != nil {
-		return nil, nil, err
-	}
-	manual, _, err := s.ManualFigures(ctx, a.Code, p.Key())
-	if err != nil {
-		return nil, nil, err
-	}
-	app := domain.BuildAppendix(domain.AppendixInput{AgencyCode: a.Code, Period: p, Levels: levels, Fields: fields,
-		Catalogue: catalogue, Activity: activity(groups), FeedbackReceived: fbReceived, FeedbackResolved: fbResolved,
-		Manual: manual, GeneratedAt: generatedAt.In(domain.Location).Truncate(time.Second)})
-	if err := app.Check(); err != nil {
-		return nil, nil, err
-	}
-	for _, r := range fields {
-		if err := r.Check(); err != nil {
-			return nil, nil, err
-		}
-	}
-	return app, fields, nil
+	return fieldRows(groups), activity(groups), nil
 }
 
 type manualRow struct {

@@ -10,18 +10,8 @@ import (
 
 	"motcua/calendars"
 	"motcua/domain"
-	"motcua/importer"
 	"motcua/store"
 )
-
-// rulesFrom builds the deadline rules from the configuration and the stored calendar.
-func rulesFrom(ctx context.Context, cfg *Config, st *store.Store) (domain.Rules, error) {
-	years, err := st.CalendarYears(ctx)
-	if err != nil {
-		return domain.Rules{}, err
-	}
-	return domain.Rules{Calendar: domain.NewCalendar(cfg.WorkHours, years), Supplement: cfg.SupplementClock}, nil
-}
 
 // migrated opens the store and brings its schema up to date, for the maintenance commands.
 func migrated(ctx context.Context) (*Config, *store.Store, error) {
@@ -52,12 +42,8 @@ func importDossiers(log *slog.Logger, args []string) error {
 		return err
 	}
 	defer f.Close()
-	rules, err := rulesFrom(ctx, cfg, st)
-	if err != nil {
-		return err
-	}
 	start := time.Now()
-	res, err := importer.Run(ctx, st, rules, f, importer.Options{Actor: "import-cli", Now: time.Now()})
+	res, err := newDesk(cfg, st).Import(ctx, cliAdmin("import-cli"), f)
 	if err != nil {
 		var de *domain.Error
 		if e, ok := err.(*domain.Error); ok {
@@ -111,13 +97,12 @@ func loadCalendar(log *slog.Logger, args []string) error {
 	for y := range want {
 		return fmt.Errorf("no official calendar is shipped for %d; PUT /api/v1/calendar/%d to enter it", y, y)
 	}
-	rules, err := rulesFrom(ctx, cfg, st)
-	if err != nil {
-		return err
-	}
-	changed, err := st.UpdateOpenDossiers(ctx, func(d *domain.Dossier, history []domain.Event) *domain.Event {
-		return rules.Recompute(d, history, time.Now(), "calendar-load")
-	})
+	changed, err := newDesk(cfg, st).RecomputeOpenDossiers(ctx, "calendar-load")
 	log.Info("recomputed the due times of open dossiers", "changed", changed)
 	return err
+}
+
+// cliAdmin is who a maintenance command acts as: an admin over every agency.
+func cliAdmin(name string) *domain.Principal {
+	return &domain.Principal{Username: name, Roles: []domain.Role{domain.RoleAdmin}}
 }

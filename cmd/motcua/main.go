@@ -11,7 +11,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -110,8 +109,9 @@ func serve(log *slog.Logger) error {
 	if err := bootstrapAdmin(ctx, log, st, cfg.AdminPassword); err != nil {
 		return err
 	}
-	srv := api.New(st, apiConfig(cfg, log))
-	stopJobs, err := startJobs(ctx, log, cfg, st, srv)
+	dk := newDesk(cfg, st)
+	srv := api.New(st, apiConfig(cfg, log, dk))
+	stopJobs, err := startJobs(ctx, log, cfg, dk, st)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func bootstrapAdmin(ctx context.Context, log *slog.Logger, st *store.Store, pass
 	}
 	u := &domain.User{Username: "admin", PasswordHash: hash, Roles: []domain.Role{domain.RoleAdmin}}
 	if err := st.CreateUser(ctx, u); err != nil {
-		if errors.Is(err, &domain.Error{}) || domain.ErrorCode(err) == domain.ECONFLICT {
+		if domain.ErrorCode(err) == domain.ECONFLICT {
 			return nil // another replica created it first
 		}
 		return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"motcua/api"
+	"motcua/desk"
 	"motcua/jobs"
 	"motcua/store"
 )
@@ -16,20 +17,25 @@ const extraUsage = `  calendar load [YEAR…]       load the shipped official ho
   demo                        fill an empty database with demonstration data
 `
 
+// newDesk builds the use cases over st with the deployment's deadline settings.
+func newDesk(cfg *Config, st *store.Store) *desk.Desk {
+	return desk.New(st, desk.Config{WorkHours: cfg.WorkHours, SupplementClock: cfg.SupplementClock})
+}
+
 // apiConfig hands the HTTP layer its part of the configuration.
-func apiConfig(cfg *Config, log *slog.Logger) api.Config {
+func apiConfig(cfg *Config, log *slog.Logger, dk *desk.Desk) api.Config {
 	return api.Config{PublicURL: cfg.PublicURL, Secret: cfg.Secret, Version: version, Logger: log,
-		WorkHours: cfg.WorkHours, SupplementClock: cfg.SupplementClock, PublicCache: cfg.PublicCache}
+		Desk: dk, PublicCache: cfg.PublicCache}
 }
 
 // startJobs starts the scheduler when enabled and returns the function that stops it and
 // waits for running jobs.
-func startJobs(ctx context.Context, log *slog.Logger, cfg *Config, st *store.Store, srv *api.Server) (func(), error) {
+func startJobs(ctx context.Context, log *slog.Logger, cfg *Config, dk *desk.Desk, st *store.Store) (func(), error) {
 	if !cfg.Scheduler {
 		log.Info("scheduler off (MOTCUA_SCHEDULER=off)")
 		return func() {}, nil
 	}
-	sched := jobs.New(st, log, time.Now)
+	sched := jobs.New(dk, st, log, time.Now)
 	if err := sched.Start(ctx); err != nil {
 		return nil, err
 	}
