@@ -18,6 +18,7 @@ type dossierView struct {
 	*domain.Dossier
 	LookupURL      string         `json:"lookup_url"`
 	Overdue        bool           `json:"overdue"`
+	LateSince      *time.Time     `json:"late_since"`
 	TimeLimitDays  *int           `json:"time_limit_days,omitempty"`
 	TimeLimitHours *int           `json:"time_limit_hours,omitempty"`
 	Events         []domain.Event `json:"events,omitempty"`
@@ -29,7 +30,8 @@ func (s *Server) view(d *domain.Dossier, events []domain.Event) (*dossierView, e
 		return nil, err
 	}
 	d.Localize()
-	v := &dossierView{Dossier: d, LookupURL: qr.LookupURL(s.cfg.PublicURL, token), Overdue: d.Overdue(s.now()), Events: events}
+	v := &dossierView{Dossier: d, LookupURL: qr.LookupURL(s.cfg.PublicURL, token), Overdue: d.Overdue(s.now()),
+		LateSince: d.LateSince(s.now()), Events: events}
 	if d.TimeLimit.Hours > 0 {
 		h := d.TimeLimit.Hours
 		v.TimeLimitHours = &h
@@ -47,6 +49,7 @@ type intakeRequest struct {
 	Channel       domain.Channel   `json:"channel"`
 	ReturnChannel domain.Channel   `json:"return_channel"`
 	ReceivedAt    string           `json:"received_at"`
+	HandedOverAt  string           `json:"handed_over_at"`
 	Digitized     bool             `json:"digitized"`
 	Note          string           `json:"note"`
 }
@@ -72,12 +75,17 @@ func (s *Server) createDossier(c *fiber.Ctx) error {
 func (s *Server) intake(c *fiber.Ctx, req *intakeRequest) (*domain.Dossier, error) {
 	in := domain.IntakeRequest{AgencyCode: req.AgencyCode, ProcedureCode: req.ProcedureCode, Applicant: req.Applicant,
 		Channel: req.Channel, ReturnChannel: req.ReturnChannel, Digitized: req.Digitized, Note: req.Note}
-	if req.ReceivedAt != "" {
-		t, err := parseTime("received_at", req.ReceivedAt)
-		if err != nil {
-			return nil, err
+	for _, t := range []struct {
+		field, value string
+		dst          **time.Time
+	}{{"received_at", req.ReceivedAt, &in.ReceivedAt}, {"handed_over_at", req.HandedOverAt, &in.HandedOverAt}} {
+		if t.value != "" {
+			v, err := parseTime(t.field, t.value)
+			if err != nil {
+				return nil, err
+			}
+			*t.dst = &v
 		}
-		in.ReceivedAt = &t
 	}
 	return s.desk.Intake(c.UserContext(), principal(c), in)
 }
@@ -131,12 +139,17 @@ func (s *Server) listDossiers(c *fiber.Ctx) error {
 			pr.Add("channel", "must be direct, online or postal")
 		}
 	}
-	switch c.Query("overdue") {
-	case "", "false":
-	case "true":
-		f.Overdue = true
-	default:
-		pr.Add("overdue", "must be true or false")
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"overdue", &f.Overdue}, {"transfer_overdue", &f.Untransferred}} {
+		switch c.Query(b.name) {
+		case "", "false":
+		case "true":
+			*b.dst = true
+		default:
+			pr.Add(b.name, "must be true or false")
+		}
 	}
 	for _, q := range []struct {
 		name string

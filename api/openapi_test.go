@@ -798,7 +798,7 @@ func TestOpenAPIContract(t *testing.T) {
 	manual := "manual?period=2024&kind=month&number=3&agency_code=" + cityCode
 	c.do(rep(200, "city.reporter", manual))
 	c.do(oaWant(200, "PUT", "/api/v1/reports/"+manual, "city.reporter").with(map[string]any{"figures": map[string]any{
-		"plan_tasks": 12, "survey_satisfaction_rate": 99.5, "leader_dialogue": 1}}))
+		"plan_tasks": 12, "plan_completion_rate": 99.5, "leader_dialogue": 1}}))
 	c.do(rep(200, "city.reporter", manual))
 	c.do(oaWant(400, "PUT", "/api/v1/reports/"+manual, "city.reporter").with(map[string]any{"figures": map[string]any{"nope": 1}}).
 		problem("invalid_input", "figures.nope"))

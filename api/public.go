@@ -34,6 +34,7 @@ type publicDossier struct {
 
 	id           int64 // for the citizen's page: its survey
 	clockStopped bool
+	lateAt       *time.Time
 }
 
 // publicAnswer is a public view rendered as JSON, with what the citizen's page needs beside
@@ -42,6 +43,7 @@ type publicAnswer struct {
 	body         []byte // JSON of a publicDossier
 	id           int64
 	clockStopped bool
+	lateAt       *time.Time
 }
 
 // publicAnswer builds and renders the public answer for d.
@@ -54,19 +56,18 @@ func (s *Server) publicAnswer(ctx context.Context, d *domain.Dossier) (*publicAn
 	if err != nil {
 		return nil, err
 	}
-	return &publicAnswer{body: b, id: d.ID, clockStopped: d.ClockStopped}, nil
+	return &publicAnswer{body: b, id: d.ID, clockStopped: d.ClockStopped, lateAt: d.LateAt}, nil
 }
 
 // view reads the answer back, for the citizen's page.
 func (a *publicAnswer) view() (*publicDossier, error) {
-	v := &publicDossier{id: a.id, clockStopped: a.clockStopped}
+	v := &publicDossier{id: a.id, clockStopped: a.clockStopped, lateAt: a.lateAt}
 	return v, json.Unmarshal(a.body, v)
 }
 
-// overdue reports whether the dossier's deadline has passed with its clock running, at now
-// (domain.Dossier.Overdue).
+// overdue reports whether the dossier is late at now (domain.Dossier.Overdue).
 func (v *publicDossier) overdue(now time.Time) bool {
-	return (&domain.Dossier{Status: v.Status, ClockStopped: v.clockStopped, DueAt: v.DueAt}).Overdue(now)
+	return (&domain.Dossier{Status: v.Status, LateAt: v.lateAt}).Overdue(now)
 }
 
 // publicHistory is one change of status: when, and to which status.

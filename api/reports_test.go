@@ -78,7 +78,7 @@ func keys(m map[string]any) string {
 func TestReportAppendixJSON(t *testing.T) {
 	e, _ := reportEnv(t)
 	a := e.do("GET", reportMarch, "city.reporter", nil).expect(200).json()
-	if got, want := keys(a), "agency_code,generated_at,levels,manual,period,section_iii,section_vii,source"; got != want {
+	if got, want := keys(a), "agency_code,generated_at,levels,manual,period,section_i,section_iii,section_vii,source"; got != want {
 		t.Errorf("keys = %s, want %s", got, want)
 	}
 	period := a["period"].(map[string]any)
@@ -99,8 +99,8 @@ func TestReportAppendixJSON(t *testing.T) {
 	commune := s3["dossiers"].(map[string]any)["commune"].(map[string]any)
 	// Counted by hand from the dossiers of reportEnv.
 	want := map[string]float64{"received": 5, "carried_over": 1, "new": 4, "new_online": 1, "new_direct": 2, "new_postal": 1,
-		"resolved": 3, "early": 1, "on_time": 0, "late": 2, "late_with_apology": 1, "pending": 1, "pending_within": 1,
-		"pending_overdue": 0, "withdrawn": 1}
+		"resolved": 3, "early": 1, "on_time": 0, "late": 2, "late_with_apology": 1, "late_with_late_apology": 0, "pending": 1,
+		"pending_within": 1, "pending_overdue": 0, "withdrawn": 1}
 	if len(commune) != len(want) {
 		t.Errorf("commune figures = %v", commune)
 	}
@@ -231,7 +231,7 @@ func TestReportFiles(t *testing.T) {
 	}
 	for label, want := range map[string]float64{
 		"Số hồ sơ TTHC do UBND cấp xã tiếp nhận":                          commune["received"].(float64),
-		"Số hồ sơ TTHC do UBND cấp xã đã giải quyết":                      commune["resolved"].(float64),
+		"Số hồ sơ TTHC do UBND cấp xã giải quyết và trả kết quả":          commune["resolved"].(float64),
 		"Số hồ sơ TTHC do UBND cấp xã tiếp nhận được giải quyết đúng hạn": commune["early"].(float64) + commune["on_time"].(float64),
 		"Số hồ sơ TTHC do UBND cấp huyện tiếp nhận":                       0,
 		"– Số TTHC áp dụng tại UBND cấp xã":                               2,
@@ -291,7 +291,7 @@ func TestReportManualFigures(t *testing.T) {
 	e, _ := reportEnv(t)
 	path := "/api/v1/reports/manual?agency_code=" + cityCode + "&period=2024&kind=month&number=3"
 	e.do("GET", path, "city.reporter", nil).expect(200, `"figures":{}`, `"updated_by":null`)
-	got := e.do("PUT", path, "city.reporter", map[string]any{"figures": map[string]any{"plan_tasks": 12, "survey_satisfaction_rate": 99.5, "leader_dialogue": 1}}).expect(200).json()
+	got := e.do("PUT", path, "city.reporter", map[string]any{"figures": map[string]any{"plan_tasks": 12, "plan_completion_rate": 99.5, "leader_dialogue": 1}}).expect(200).json()
 	if got["updated_by"] != "city.reporter" || got["figures"].(map[string]any)["plan_tasks"] != 12.0 {
 		t.Errorf("PUT answer = %v", got)
 	}
@@ -302,7 +302,7 @@ func TestReportManualFigures(t *testing.T) {
 	e.do("PUT", path, "city.reporter", "not json").problem(400, "invalid_input", "body")
 
 	a := e.do("GET", reportMarch, "city.reporter", nil).expect(200).json()
-	if m := a["manual"].(map[string]any); m["plan_tasks"] != 12.0 || m["survey_satisfaction_rate"] != 99.5 || len(m) != 3 {
+	if m := a["manual"].(map[string]any); m["plan_tasks"] != 12.0 || m["plan_completion_rate"] != 99.5 || len(m) != 3 {
 		t.Errorf("manual = %v", m)
 	}
 	// Another period has none.

@@ -25,6 +25,10 @@ func (d *Desk) Appendix(ctx context.Context, a *domain.Agency, p domain.Period) 
 	if err != nil {
 		return nil, nil, err
 	}
+	surveys, err := d.store.SurveyCounts(ctx, a.Path, p)
+	if err != nil {
+		return nil, nil, err
+	}
 	catalogue, _, err := d.store.ListProcedures(ctx, store.ProcedureFilter{AsOf: p.To})
 	if err != nil {
 		return nil, nil, err
@@ -34,7 +38,7 @@ func (d *Desk) Appendix(ctx context.Context, a *domain.Agency, p domain.Period) 
 		return nil, nil, err
 	}
 	app := domain.BuildAppendix(domain.AppendixInput{AgencyCode: a.Code, Period: p, Levels: levels, Fields: fields,
-		Catalogue: catalogue, Activity: activity, FeedbackReceived: fbReceived, FeedbackResolved: fbResolved,
+		Catalogue: catalogue, Activity: activity, FeedbackReceived: fbReceived, FeedbackResolved: fbResolved, Surveys: surveys,
 		Manual: manual, GeneratedAt: d.now().In(domain.Location).Truncate(time.Second)})
 	if err := app.Check(); err != nil {
 		return nil, nil, err

@@ -410,3 +410,15 @@ func (c *Calendar) EndOfWorkingDay(t time.Time) time.Time {
 	}
 	return t
 }
+
+// ChangedDays returns the days of year, in order, that are working days in one calendar and
+// not in the other.
+func ChangedDays(a, b *Calendar, year int) []Date {
+	var out []Date
+	for d := (Date{year, time.January, 1}); d.Year == year; d = d.AddDays(1) {
+		if a.IsWorkday(d) != b.IsWorkday(d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -100,13 +100,17 @@ func (c dlCase) withHoliday() *domain.Calendar {
 
 var calQuickConfig = &quick.Config{MaxCount: 400, Rand: rand.New(rand.NewSource(20240208))}
 
-func TestProperty_DueNotBeforeClockStart(t *testing.T) {
+func TestProperty_DueOnTheMinuteNotBeforeClockStart(t *testing.T) {
 	f := func(c dlCase) bool {
 		cal := c.calendar()
 		dl := domain.ComputeDeadline(cal, c.Received, c.Limit, c.Events, c.Mode)
 		open := len(dl.Stops) > 0 && dl.Stops[len(dl.Stops)-1].To == nil
-		ok := !dl.ClockStart.Before(c.Received) && !dl.Due.Before(dl.ClockStart) && dl.Remaining >= 0 &&
-			dl.ClockStart.Equal(cal.NextWorkingMoment(c.Received)) && dl.Stopped == open && (dl.Stopped || dl.Remaining == 0)
+		// The clock starts at the minute of the intake (or the next working moment after it):
+		// due times carry no seconds.
+		minute := c.Received.Truncate(time.Minute)
+		ok := !dl.ClockStart.Before(minute) && !dl.Due.Before(dl.ClockStart) && dl.Remaining >= 0 &&
+			dl.ClockStart.Equal(cal.NextWorkingMoment(minute)) && dl.Stopped == open && (dl.Stopped || dl.Remaining == 0) &&
+			dl.Due.Equal(dl.Due.Truncate(time.Minute))
 		if !ok {
 			t.Logf("received %v limit %+v events %+v mode %q: start %v due %v stopped %v remaining %v",
 				c.Received, c.Limit, c.Events, c.Mode, dl.ClockStart, dl.Due, dl.Stopped, dl.Remaining)

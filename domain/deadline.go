@@ -3,7 +3,6 @@ package domain
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -143,8 +142,10 @@ type ClockStop struct {
 // working time left that day). While Stopped, Due is the due time as it stood when the clock
 // stopped and Remaining the working time then left. SkippedDays and ExtraWorkdays cover the
 // days from the clock start to Due; MissingYears are the years from intake to Due (or the last
-// event) without a loaded calendar, counted with weekends off only. Durations appear in JSON
-// as whole minutes (*_minutes).
+// event) without a loaded calendar, counted with weekends off only. LateSince is when the
+// running clock passed the due time before the last clock event (lateness is a fact that
+// stays: nil when it did not); see LateAt for lateness at a given moment. Durations appear in
+// JSON as whole minutes (*_minutes).
 type Deadline struct {
 	ReceivedAt    time.Time     `json:"received_at"`
 	ClockStart    time.Time     `json:"clock_start"`
@@ -159,6 +160,9 @@ type Deadline struct {
 	Stops         []ClockStop   `json:"stops"`
 	Restarts      []time.Time   `json:"restarts"`
 	MissingYears  []int         `json:"missing_years"`
+	LateSince     *time.Time    `json:"late_since"`
+	TransferDue   time.Time     `json:"transfer_due_at"`
+	TransferredAt *time.Time    `json:"transferred_at"`
 	Steps         []string      `json:"steps"`
 }
 
@@ -211,169 +215,6 @@ func (d *Deadline) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// dlMaxYears bounds the MissingYears scan.
-const dlMaxYears = 200
-
-// ComputeDeadline computes a dossier's due time from its intake time, time limit and clock
-// events, and explains it. The clock starts at NextWorkingMoment(receivedAt). A stop
-// (supplement_requested, paused) freezes the remaining working time and the due time as it
-// stood; a start (supplement_received, resumed) continues from the next working moment, the
-// due time moving by the working time stopped — except that in SupplementRestart mode a
-// supplement_received after a supplement_requested counts the full limit again. Events are
-// taken in time order; one before receivedAt counts as at receivedAt; a stop while stopped or
-// a start while running is ignored, as are unknown kinds. A nil calendar is the default one.
-// Times are returned in Location.
-func ComputeDeadline(c *Calendar, receivedAt time.Time, limit TimeLimit, events []ClockEvent, mode SupplementClock) Deadline {
-	c = c.or()
-	if mode != SupplementPause {
-		mode = SupplementRestart
-	}
-	received := receivedAt.In(Location)
-	start := c.NextWorkingMoment(received)
-	budget := func(from time.Time) time.Duration {
-		if limit.Immediate() {
-			return c.WorkingTimeBetween(from, c.EndOfWorkingDay(from))
-		}
-		return limit.Duration(c.hours)
-	}
-	dl := Deadline{
-		ReceivedAt: received, ClockStart: start, Limit: limit, LimitText: limit.clamped().String(),
-		SkippedDays: []SkippedDay{}, ExtraWorkdays: []Date{}, Stops: []ClockStop{},
-		Restarts: []time.Time{}, MissingYears: []int{},
-	}
-	dl.WorkingTime = budget(start)
-	due := c.AddWorkingTime(start, dl.WorkingTime)
-
-	steps := []string{"Tiếp nhận hồ sơ lúc " + dlMoment(received) + "."}
-	if start.Equal(received) {
-		steps = append(steps, "Bắt đầu tính thời hạn ngay khi tiếp nhận.")
-	} else {
-		steps = append(steps, "Tiếp nhận ngoài giờ làm việc: bắt đầu tính thời hạn từ "+dlMoment(start)+".")
-	}
-	switch l := limit.clamped(); {
-	case l.Days == 0 && l.Hours == 0:
-		steps = append(steps, "Thời hạn giải quyết: trong ngày, đến hết giờ làm việc của ngày bắt đầu tính.")
-	case l.Days != 0:
-		steps = append(steps, fmt.Sprintf("Thời hạn giải quyết: %s, mỗi ngày %s làm việc, tổng cộng %s làm việc.",
-			dl.LimitText, dlWork(c.perDay), dlWork(dl.WorkingTime)))
-	default:
-		steps = append(steps, fmt.Sprintf("Thời hạn giải quyết: %s.", dl.LimitText))
-	}
-
-	evs := slices.Clone(events)
-	slices.SortStableFunc(evs, func(a, b ClockEvent) int { return a.At.Compare(b.At) })
-	runFrom, remaining, running := start, dl.WorkingTime, true
-	var stopKind ClockKind
-	var stopAt time.Time
-	last := due
-	for _, ev := range evs {
-		if !ev.Kind.Valid() {
-			continue
-		}
-		at := ev.At.In(Location)
-		if at.Before(received) {
-			at = received
-		}
-		if ev.Kind.stops() {
-			if !running {
-				continue
-			}
-			remaining -= max(0, c.WorkingTimeBetween(runFrom, at))
-			remaining = max(0, remaining)
-			running, stopKind, stopAt = false, ev.Kind, at
-			dl.Stops = append(dl.Stops, ClockStop{From: at, Kind: ev.Kind})
-			what := "Tạm dừng giải quyết"
-			if ev.Kind == ClockSupplementRequested {
-				what = "Yêu cầu bổ sung hồ sơ"
-			}
-			if remaining > 0 {
-				steps = append(steps, fmt.Sprintf("%s lúc %s: dừng tính thời hạn, còn lại %s làm việc.", what, dlMoment(at), dlWork(remaining)))
-			} else {
-				steps = append(steps, fmt.Sprintf("%s lúc %s: dừng tính thời hạn, khi đó đã hết thời hạn.", what, dlMoment(at)))
-			}
-		} else {
-			if running {
-				continue
-			}
-			resume := c.NextWorkingMoment(at)
-			stop := &dl.Stops[len(dl.Stops)-1]
-			to := at
-			stop.To = &to
-			what := "Tiếp tục giải quyết"
-			if ev.Kind == ClockSupplementReceived {
-				what = "Nhận đủ hồ sơ bổ sung"
-			}
-			switch {
-			case mode == SupplementRestart && stopKind == ClockSupplementRequested && ev.Kind == ClockSupplementReceived:
-				remaining = budget(resume)
-				due = c.AddWorkingTime(resume, remaining)
-				dl.Restarts = append(dl.Restarts, resume)
-				steps = append(steps, fmt.Sprintf("%s lúc %s: tính lại thời hạn từ đầu, từ %s.", what, dlMoment(at), dlMoment(resume)))
-			case remaining > 0:
-				stop.WorkingTimeAdded = max(0, c.WorkingTimeBetween(dlLater(stopAt, runFrom), at))
-				due = c.AddWorkingTime(resume, remaining)
-				steps = append(steps, fmt.Sprintf("%s lúc %s: tính tiếp thời hạn từ %s, hạn lùi thêm %s làm việc.", what, dlMoment(at), dlMoment(resume), dlWork(stop.WorkingTimeAdded)))
-			default:
-				steps = append(steps, fmt.Sprintf("%s lúc %s: thời hạn đã hết trước khi dừng nên không thay đổi.", what, dlMoment(at)))
-			}
-			runFrom, running = resume, true
-		}
-		last = dlLater(last, at)
-	}
-	dl.Due = due
-	dl.Stopped = !running
-	if !running {
-		dl.Remaining = remaining
-	}
-	last = dlLater(last, due)
-
-	// The days the clock did not count, and the compensatory working days it did.
-	var weekends, holidays []Date
-	first, end := DateOf(start), DateOf(due)
-	for i, d := 0, first; i < calMaxWalkDays && !d.After(end); i, d = i+1, d.AddDays(1) {
-		switch {
-		case c.extras[d]:
-			dl.ExtraWorkdays = append(dl.ExtraWorkdays, d)
-		case c.isHoliday(d):
-			dl.SkippedDays = append(dl.SkippedDays, SkippedDay{d, SkipHoliday})
-			holidays = append(holidays, d)
-		case !c.IsWorkday(d):
-			dl.SkippedDays = append(dl.SkippedDays, SkippedDay{d, SkipWeekend})
-			weekends = append(weekends, d)
-		}
-	}
-	if len(weekends) > 0 {
-		steps = append(steps, fmt.Sprintf("Không tính %d ngày nghỉ cuối tuần.", len(weekends)))
-	}
-	if len(holidays) > 0 {
-		steps = append(steps, fmt.Sprintf("Không tính %d ngày nghỉ lễ, Tết: %s.", len(holidays), dlDates(holidays)))
-	}
-	if len(dl.ExtraWorkdays) > 0 {
-		steps = append(steps, fmt.Sprintf("Tính cả ngày làm bù: %s.", dlDates(dl.ExtraWorkdays)))
-	}
-	for y, i := DateOf(received).Year, 0; y <= DateOf(last).Year && i < dlMaxYears; y, i = y+1, i+1 {
-		if !c.HasYear(y) {
-			dl.MissingYears = append(dl.MissingYears, y)
-			steps = append(steps, fmt.Sprintf("Chưa có lịch nghỉ lễ năm %d: chỉ trừ thứ Bảy, Chủ nhật.", y))
-		}
-	}
-	if dl.Stopped {
-		steps = append(steps, fmt.Sprintf("Đang dừng tính thời hạn, còn lại %s làm việc; hạn trước khi dừng là %s.", dlWork(dl.Remaining), dlMoment(due)))
-	} else {
-		steps = append(steps, "Hạn trả kết quả: "+dlMoment(due)+".")
-	}
-	dl.Steps = steps
-	return dl
-}
-
-// dlLater returns the later of a and b.
-func dlLater(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
 // dlWeekdays are the Vietnamese day names, Sunday first.
 var dlWeekdays = [...]string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
 
@@ -415,11 +256,11 @@ const (
 	TimelinessLate   Timeliness = "late"
 )
 
-// TimelinessOf classifies a resolution: late after the due time; early on a calendar day
-// (in Vietnam) before the due day; otherwise on time (the due day, not after the due time).
+// TimelinessOf classifies a resolution: late from LateFrom(due) on (after the minute of the
+// due time); early on a calendar day (in Vietnam) before the due day; otherwise on time.
 func TimelinessOf(due, resolvedAt time.Time) Timeliness {
 	switch {
-	case resolvedAt.After(due):
+	case !resolvedAt.Before(LateFrom(due)):
 		return TimelinessLate
 	case DateOf(resolvedAt).Before(DateOf(due)):
 		return TimelinessEarly

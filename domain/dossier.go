@@ -224,11 +224,15 @@ type Dossier struct {
 	Digitized       bool       `json:"digitized"`
 	ResultDigitized bool       `json:"result_digitized"`
 	Status          Status     `json:"status"`
-	ReceivedAt      time.Time  `json:"received_at"`
+	ReceivedAt      time.Time  `json:"received_at"`    // the legal intake time (for post, the hand-over's)
+	HandedOverAt    *time.Time `json:"handed_over_at"` // postal intake: when the hand-over record was signed
+	RecordedAt      time.Time  `json:"recorded_at"`    // when staff recorded the intake
 	ClockStart      time.Time  `json:"clock_start"`
+	TransferDueAt   time.Time  `json:"transfer_due_at"` // when the desk must have passed it on (TransferDue)
 	DueAt           time.Time  `json:"due_at"`
 	AppointmentAt   time.Time  `json:"appointment_at"`
 	ClockStopped    bool       `json:"clock_stopped"`
+	LateAt          *time.Time `json:"-"` // when it is (or, running on, will be) late: Judgement.LateAt
 	ResolvedAt      *time.Time `json:"resolved_at"`
 	Outcome         Outcome    `json:"outcome,omitempty"`
 	Timeliness      Timeliness `json:"timeliness,omitempty"`
@@ -242,9 +246,23 @@ type Dossier struct {
 	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
-// Overdue reports whether an open dossier with a running clock is past its due time at now.
+// Overdue reports whether an open dossier is late at now: its running clock passed its due
+// time (lateness stays, also while the clock stands after that; a dossier stopped before its
+// due time is not overdue).
 func (d *Dossier) Overdue(now time.Time) bool {
-	return d.Status.Open() && !d.ClockStopped && now.After(d.DueAt)
+	return d.Status.Open() && d.LateAt != nil && !now.Before(*d.LateAt)
+}
+
+// LateSince returns when d became late, if it is late at now (open or not); nil otherwise.
+func (d *Dossier) LateSince(now time.Time) *time.Time {
+	if d.LateAt == nil || now.Before(*d.LateAt) {
+		return nil
+	}
+	switch {
+	case d.ResolvedAt != nil && d.ResolvedAt.Before(*d.LateAt), d.WithdrawnAt != nil && d.WithdrawnAt.Before(*d.LateAt):
+		return nil
+	}
+	return d.LateAt
 }
 
 // Event is one entry of a dossier's append-only history.
@@ -291,10 +309,11 @@ func ParseCode(code string) (agencyCode string, day Date, seq int, err error) {
 
 // Localize expresses every time of d in Vietnam's zone, as answers show them.
 func (d *Dossier) Localize() {
-	for _, t := range []*time.Time{&d.ReceivedAt, &d.ClockStart, &d.DueAt, &d.AppointmentAt, &d.CreatedAt, &d.UpdatedAt} {
+	for _, t := range []*time.Time{&d.ReceivedAt, &d.RecordedAt, &d.ClockStart, &d.TransferDueAt, &d.DueAt, &d.AppointmentAt,
+		&d.CreatedAt, &d.UpdatedAt} {
 		*t = t.In(Location)
 	}
-	for _, t := range []**time.Time{&d.ResolvedAt, &d.ReturnedAt, &d.WithdrawnAt, &d.ApologizedAt} {
+	for _, t := range []**time.Time{&d.HandedOverAt, &d.LateAt, &d.ResolvedAt, &d.ReturnedAt, &d.WithdrawnAt, &d.ApologizedAt} {
 		if *t != nil {
 			v := (*t).In(Location)
 			*t = &v

@@ -174,3 +174,18 @@ func TestApply(t *testing.T) {
 		})
 	}
 }
+
+func TestLawAt(t *testing.T) {
+	for _, tt := range []struct {
+		day                  Date
+		decree, cite, form04 string
+	}{
+		{Date{2025, 6, 30}, "Nghị định 61/2018/NĐ-CP", "Nghị định 61/2018/NĐ-CP, điều 19.9", "Mẫu số 04 – Thông tư 01/2018/TT-VPCP"},
+		{Date{2025, 7, 1}, "Nghị định 118/2025/NĐ-CP", "Nghị định 118/2025/NĐ-CP (Nghị định 61/2018/NĐ-CP, điều 19.9)", "Mẫu số 04 – Thông tư 03/2025/TT-VPCP"},
+	} {
+		l := LawAt(tt.day)
+		if l.Decree != tt.decree || l.Cite("19.9") != tt.cite || l.Form("04") != tt.form04 {
+			t.Errorf("LawAt(%s) = %+v: %q, %q", tt.day, l, l.Cite("19.9"), l.Form("04"))
+		}
+	}
+}

@@ -13,6 +13,11 @@ var ImportColumns = []string{"code", "agency_code", "procedure_code", "applicant
 	"channel", "return_channel", "received_at", "due_at", "resolved_at", "outcome", "returned_at", "apologized_at",
 	"new_appointment_at", "withdrawn_at"}
 
+// ImportOptionalColumns may follow ImportColumns in a file: late_at, the moment a dossier
+// became late (its running clock passed its due time), which a file of final times cannot
+// otherwise show for a dossier whose clock stood or restarted after that.
+var ImportOptionalColumns = []string{"late_at"}
+
 // importFields names, for the problems of an intake, the CSV column of each JSON field that
 // has one under another name.
 var importFields = map[string]string{
@@ -47,7 +52,7 @@ func ParseImportHeader(header []string) (ImportHeader, error) {
 			name = strings.TrimPrefix(name, "\ufeff")
 		}
 		switch _, dup := h.index[name]; {
-		case !slices.Contains(ImportColumns, name):
+		case !slices.Contains(ImportColumns, name) && !slices.Contains(ImportOptionalColumns, name):
 			problems = append(problems, fmt.Sprintf("unknown column %q", name))
 		case dup:
 			problems = append(problems, fmt.Sprintf("column %q twice", name))
@@ -85,7 +90,8 @@ type ImportedDossier struct {
 }
 
 // importTimes are the time columns of a row.
-var importTimes = []string{"received_at", "due_at", "resolved_at", "returned_at", "apologized_at", "new_appointment_at", "withdrawn_at"}
+var importTimes = []string{"received_at", "due_at", "resolved_at", "returned_at", "apologized_at", "new_appointment_at",
+	"withdrawn_at", "late_at"}
 
 // importRow is one CSV record being checked: its fields by column name, and its problems.
 type importRow struct {
@@ -96,7 +102,14 @@ type importRow struct {
 	errs  []FieldError
 }
 
-func (r *importRow) col(name string) string { return strings.TrimSpace(r.rec[r.h.index[name]]) }
+// col is the row's field in the column name; "" for an optional column the file does not have.
+func (r *importRow) col(name string) string {
+	i, ok := r.h.index[name]
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(r.rec[i])
+}
 
 func (r *importRow) bad(code, field, msg string) {
 	r.errs = append(r.errs, FieldError{Line: r.line, Field: field, Message: msg, Code: code})
@@ -188,12 +201,19 @@ func (r *importRow) intake(rules Rules, cat ImportCatalogue, who *Principal, now
 		return nil, nil
 	}
 	d.Code = code
-	if due := r.times["due_at"]; due != nil {
-		d.DueAt, d.AppointmentAt = *due, *due
-		intake.Details["due_at"] = due.In(Location)
-		intake.Details["due_at_given"] = true
-	}
 	intake.Details["imported"] = true
+	due, late := r.times["due_at"], r.times["late_at"]
+	if due != nil {
+		intake.Details["due_at"] = due.In(Location)
+		intake.Details[detailDueGiven] = true
+	}
+	if late != nil {
+		intake.Details[detailLateGiven] = late.In(Location)
+	}
+	if due != nil || late != nil {
+		rules.Judge(d, []Event{*intake})
+		d.AppointmentAt = d.DueAt
+	}
 	return d, intake
 }
 

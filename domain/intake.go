@@ -15,6 +15,7 @@ type IntakeRequest struct {
 	Channel       Channel
 	ReturnChannel Channel    // "" = direct
 	ReceivedAt    *time.Time // a past intake time (an admin's back-entry); nil = now
+	HandedOverAt  *time.Time // postal intake: when the hand-over record with the postal worker was signed
 	Digitized     bool
 	Note          string
 }
@@ -52,6 +53,9 @@ func (in *IntakeRequest) CheckFields(now time.Time, p *Problems) {
 	if in.ReceivedAt != nil && in.ReceivedAt.After(now.Add(time.Minute)) {
 		p.Add("received_at", "is in the future")
 	}
+	if in.HandedOverAt != nil && in.Channel != ChannelPostal {
+		p.Add("handed_over_at", "is given only for a postal intake")
+	}
 }
 
 // msgChannel is the problem of a channel that is not one of the three.
@@ -77,12 +81,20 @@ func (r Rules) Admit(in IntakeRequest, c IntakeContext) (*Dossier, *Event, error
 	if err := p.Err(); err != nil {
 		return nil, nil, err
 	}
-	receivedAt := c.Now
+	recordedAt := c.Now
+	backDated := false
 	if in.ReceivedAt != nil {
 		if in.ReceivedAt.Before(c.Now.Add(-time.Minute)) && !c.Who.Has(RoleAdmin) {
 			return nil, nil, Errorf(EFORBIDDEN, "Only an admin may record a past intake time.")
 		}
-		receivedAt = *in.ReceivedAt
+		recordedAt, backDated = *in.ReceivedAt, in.ReceivedAt.Before(c.Now.Add(-time.Minute))
+	}
+	receivedAt := recordedAt
+	if in.HandedOverAt != nil {
+		if err := r.checkHandOver(*in.HandedOverAt, recordedAt, backDated); err != nil {
+			return nil, nil, err
+		}
+		receivedAt = *in.HandedOverAt
 	}
 	if c.Agency == nil {
 		return nil, nil, Invalid("agency_code", "no such agency")
@@ -105,9 +117,36 @@ func (r Rules) Admit(in IntakeRequest, c IntakeContext) (*Dossier, *Event, error
 	d := &Dossier{AgencyCode: agency.Code, AgencyPath: agency.Path, AgencyLevel: agency.Level,
 		ProcedureCode: proc.Code, ProcedureName: proc.Name, Field: proc.Field, TimeLimit: proc.Limit(),
 		Channel: in.Channel, ReturnChannel: in.ReturnChannel, Applicant: in.Applicant, Note: in.Note,
-		Digitized: in.Digitized, ReceivedAt: receivedAt.Truncate(time.Second)}
+		Digitized: in.Digitized, ReceivedAt: receivedAt.Truncate(time.Second), RecordedAt: recordedAt.Truncate(time.Second)}
+	if in.HandedOverAt != nil {
+		t := in.HandedOverAt.Truncate(time.Second)
+		d.HandedOverAt = &t
+	}
 	ev := r.Intake(d, c.Who.Username, in.Note)
 	return d, ev, nil
+}
+
+// checkHandOver checks a postal hand-over time, the legal intake time of a dossier recorded
+// at recorded (QĐ 45/2016/QĐ-TTg): not after the recording, and not earlier than the start of
+// the working day before it — except for an admin back-dating the intake, who may give any
+// earlier time. EINVALID naming handed_over_at otherwise.
+func (r Rules) checkHandOver(handedOver, recorded time.Time, backDated bool) error {
+	if handedOver.After(recorded.Add(time.Minute)) {
+		return Invalid("handed_over_at", "is after the intake is recorded")
+	}
+	if earliest := r.Calendar.or().previousWorkdayStart(DateOf(recorded)); handedOver.Before(earliest) && !backDated {
+		return Invalid("handed_over_at", fmt.Sprintf("is before the start of the previous working day (%s)", earliest.Format("15:04 02/01/2006")))
+	}
+	return nil
+}
+
+// previousWorkdayStart is when the last working day before day began.
+func (c *Calendar) previousWorkdayStart(day Date) time.Time {
+	d := day.AddDays(-1)
+	for i := 0; i < calMaxWalkDays && !c.IsWorkday(d); i++ {
+		d = d.AddDays(-1)
+	}
+	return d.At(c.hours[0].Start)
 }
 
 // CheckProcedureInForce returns EUNPROCESSABLE naming procedure_code when p is nil (no such

@@ -55,24 +55,45 @@ type Rules struct {
 	Supplement SupplementClock
 }
 
-// Intake completes a new dossier received at d.ReceivedAt: status, clock, due time and
-// appointment; it returns the intake event. A DueAt already set (bulk import) is kept.
+// Intake completes a new dossier received at d.ReceivedAt (and recorded at d.RecordedAt, the
+// same when not set): status, clock, due time, transfer deadline and appointment; it returns
+// the intake event.
 func (r Rules) Intake(d *Dossier, actor, note string) *Event {
 	d.Status = StatusReceived
-	dl := ComputeDeadline(r.Calendar, d.ReceivedAt, d.TimeLimit, nil, r.Supplement)
-	d.ClockStart = dl.ClockStart
-	if d.DueAt.IsZero() {
-		d.DueAt = dl.Due
+	if d.RecordedAt.IsZero() {
+		d.RecordedAt = d.ReceivedAt
 	}
+	ev := &Event{Seq: 1, At: d.ReceivedAt, Action: ActionIntake, ToStatus: StatusReceived, Actor: actor, Note: note,
+		Details: map[string]any{"channel": d.Channel}}
+	if d.HandedOverAt != nil {
+		ev.Details["recorded_at"] = d.RecordedAt.In(Location)
+	}
+	r.Judge(d, []Event{*ev})
 	d.AppointmentAt = d.DueAt
 	d.Version = 1
-	return &Event{Seq: 1, At: d.ReceivedAt, Action: ActionIntake, ToStatus: StatusReceived, Actor: actor, Note: note,
-		Details: map[string]any{"channel": d.Channel, "due_at": d.DueAt.In(Location)}}
+	ev.Details["due_at"] = d.DueAt.In(Location)
+	return ev
 }
 
-// Deadline explains d's due time from its history.
+// Deadline explains d's due time from its history, and when the desk had to pass it on.
 func (r Rules) Deadline(d *Dossier, history []Event) Deadline {
-	return ComputeDeadline(r.Calendar, d.ReceivedAt, d.TimeLimit, ClockEventsOf(history), r.Supplement)
+	c := r.Calendar.or()
+	dl := deadlineOf(c, r.clockOf(d, history, time.Time{}), d.TimeLimit)
+	dl.TransferDue = c.TransferDue(dl.ClockStart)
+	step := "Bộ phận một cửa chuyển hồ sơ cho cơ quan giải quyết chậm nhất lúc " + dlMoment(dl.TransferDue) + "."
+	for _, e := range history {
+		if e.Action == ActionStart {
+			t := e.At.In(Location)
+			dl.TransferredAt = &t
+			step += " Đã chuyển lúc " + dlMoment(t) + "."
+			if t.After(dl.TransferDue) {
+				step += " (chuyển muộn)"
+			}
+			break
+		}
+	}
+	dl.Steps = append(dl.Steps[:2:2], append([]string{step}, dl.Steps[2:]...)...)
+	return dl
 }
 
 // ClockEventsOf picks out of a dossier's history the events that stop or restart its clock.
@@ -98,9 +119,11 @@ func ClockEventsOf(history []Event) []ClockEvent {
 }
 
 // Apply carries out req on d, whose history so far is history (oldest first). It checks the
-// transition and the parameters, updates d (status, times, due time, timeliness) and returns
-// the event to append. On error d is unchanged: ETRANSITION for an action not allowed from
-// d's status, ECONFLICT for a second apology, EINVALID naming a bad parameter.
+// transition and the parameters, updates d (status, times, and what the history judges: due
+// time, lateness, timeliness, the apology's lateness) and returns the event to append. The
+// first event at which the dossier is late says since when ("late_since"). On error d is
+// unchanged: ETRANSITION for an action not allowed from d's status, ECONFLICT for a second
+// apology, EINVALID naming a bad parameter.
 func (r Rules) Apply(d *Dossier, history []Event, req ActionRequest) (*Event, error) {
 	to, err := Transition(d.Status, req.Action)
 	if err != nil {
@@ -116,39 +139,50 @@ func (r Rules) Apply(d *Dossier, history []Event, req ActionRequest) (*Event, er
 		ev.Details["reason"] = req.Reason
 	}
 	next.Status = to
+	at := req.At
 	switch req.Action {
 	case ActionResolve:
-		at := req.At
 		next.ResolvedAt, next.Outcome, next.ResultDigitized = &at, req.Outcome, req.ResultDigitized
-		next.Timeliness = TimelinessOf(d.DueAt, at)
-		ev.Details["outcome"], ev.Details["timeliness"] = req.Outcome, next.Timeliness
+		ev.Details["outcome"] = req.Outcome
 	case ActionReturn:
-		at := req.At
 		next.ReturnedAt, next.ReturnedChannel = &at, req.Channel
 		ev.Details["channel"] = req.Channel
 	case ActionWithdraw:
-		at := req.At
 		next.WithdrawnAt = &at
 	case ActionApologize:
-		at := req.At
 		next.ApologizedAt, next.AppointmentAt = &at, *req.NewAppointmentAt
-		next.ApologyLate = ApologyLate(r.Calendar, d.DueAt, at)
 		ev.Details["new_appointment_at"] = req.NewAppointmentAt.In(Location)
+	}
+	all := append(history[:len(history):len(history)], *ev)
+	r.Judge(&next, all)
+	if next.ApologizedAt == nil && next.Status.Open() {
+		next.AppointmentAt = next.DueAt
+	}
+	switch {
+	case req.Action == ActionResolve:
+		ev.Details["timeliness"] = next.Timeliness
+	case req.Action == ActionApologize:
 		ev.Details["apology_late"] = next.ApologyLate
-	case ActionRequestSupplement, ActionSupplement, ActionPause, ActionResume:
-		dl := ComputeDeadline(r.Calendar, d.ReceivedAt, d.TimeLimit, ClockEventsOf(append(history[:len(history):len(history)], *ev)), r.Supplement)
-		next.DueAt, next.ClockStopped = dl.Due, dl.Stopped
-		if next.ApologizedAt == nil {
-			next.AppointmentAt = next.DueAt
-		}
-		if !next.DueAt.Equal(d.DueAt) {
-			ev.Details["due_at"] = next.DueAt.In(Location)
-		}
+	case !next.DueAt.Equal(d.DueAt):
+		ev.Details["due_at"] = next.DueAt.In(Location)
+	}
+	if lateBy(next.LateAt, at) && !lateNoted(history) {
+		ev.Details["late_since"] = next.LateAt.In(Location)
 	}
 	next.Version = d.Version + 1
 	next.UpdatedAt = req.At
 	*d = next
 	return ev, nil
+}
+
+// lateNoted reports whether an event of history already says since when the dossier is late.
+func lateNoted(history []Event) bool {
+	for _, e := range history {
+		if _, ok := e.Details["late_since"]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (r Rules) check(d *Dossier, history []Event, req ActionRequest) error {
@@ -171,7 +205,7 @@ func (r Rules) check(d *Dossier, history []Event, req ActionRequest) error {
 		}
 	case ActionApologize:
 		if d.ApologizedAt != nil {
-			return Errorf(ECONFLICT, "the appointment may be moved only once (NĐ 61/2018 art. 19.9)")
+			return Errorf(ECONFLICT, "the appointment may be moved only once (%s)", LawAt(DateOf(d.ReceivedAt)).Cite("19.9"))
 		}
 		if req.NewAppointmentAt == nil {
 			p.Add("new_appointment_at", "is required")
@@ -185,23 +219,51 @@ func (r Rules) check(d *Dossier, history []Event, req ActionRequest) error {
 	return p.Err()
 }
 
-// Recompute derives an open dossier's due time again from its history with the current
-// calendar (after a calendar change). When it moves, d is updated and the event that records
-// the change is returned; otherwise nil. Resolved dossiers, and those whose due time was
-// given by an import, keep theirs.
+// Recompute judges d again from its history with the current calendar, after a change to it:
+// open, resolved and withdrawn dossiers alike (a closed dossier's lateness still counts in
+// the periods it was pending in). When its due time, clock, lateness, timeliness or the
+// apology's lateness change, d is updated and the event that records what changed is returned;
+// otherwise nil. An open dossier's appointment follows its due time (unless an apology moved
+// it); a resolved dossier's stays as it was printed.
 func (r Rules) Recompute(d *Dossier, history []Event, now time.Time, actor string) *Event {
-	if !d.Status.Open() || len(history) == 0 || history[0].Details["due_at_given"] == true {
+	if len(history) == 0 {
 		return nil
 	}
-	dl := r.Deadline(d, history)
-	if dl.Due.Equal(d.DueAt) && dl.Stopped == d.ClockStopped {
+	next := *d
+	r.Judge(&next, history)
+	details := map[string]any{}
+	if !next.DueAt.Equal(d.DueAt) {
+		details["old_due_at"], details["due_at"] = d.DueAt.In(Location), next.DueAt.In(Location)
+	}
+	if next.Timeliness != d.Timeliness {
+		details["old_timeliness"], details["timeliness"] = d.Timeliness, next.Timeliness
+	}
+	if next.ApologyLate != d.ApologyLate {
+		details["apology_late"] = next.ApologyLate
+	}
+	if was, is := d.LateSince(now), next.LateSince(now); !sameTime(was, is) {
+		details["late_since"] = optTime(is)
+	}
+	if len(details) == 0 && next.ClockStopped == d.ClockStopped && next.TransferDueAt.Equal(d.TransferDueAt) && sameTime(next.LateAt, d.LateAt) {
 		return nil
 	}
-	ev := &Event{Seq: len(history) + 1, At: now, Action: ActionRecompute, FromStatus: d.Status, ToStatus: d.Status, Actor: actor,
-		Note: "Lịch làm việc thay đổi: tính lại thời hạn", Details: map[string]any{"old_due_at": d.DueAt.In(Location), "due_at": dl.Due.In(Location)}}
-	d.DueAt, d.ClockStopped = dl.Due, dl.Stopped
-	if d.ApologizedAt == nil {
-		d.AppointmentAt = d.DueAt
+	if next.Status.Open() && next.ApologizedAt == nil {
+		next.AppointmentAt = next.DueAt
 	}
-	return ev
+	*d = next
+	return &Event{Seq: len(history) + 1, At: now, Action: ActionRecompute, FromStatus: d.Status, ToStatus: d.Status, Actor: actor,
+		Note: "Lịch làm việc thay đổi: tính lại thời hạn", Details: details}
+}
+
+// sameTime reports whether a and b are both nil or the same moment.
+func sameTime(a, b *time.Time) bool {
+	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
+}
+
+// optTime is t in Location for event details, or nil.
+func optTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.In(Location)
 }

@@ -178,13 +178,13 @@ func TestAppendix_JSON(t *testing.T) {
 	}
 	d := iii["dossiers"].(map[string]any)["district"].(map[string]any)
 	for _, k := range []string{"received", "carried_over", "new", "new_online", "new_direct", "new_postal", "resolved", "early",
-		"on_time", "late", "late_with_apology", "pending", "pending_within", "pending_overdue", "withdrawn"} {
+		"on_time", "late", "late_with_apology", "late_with_late_apology", "pending", "pending_within", "pending_overdue", "withdrawn"} {
 		if _, ok := d[k]; !ok {
 			t.Errorf("no section_iii.dossiers.district.%s", k)
 		}
 	}
-	if len(d) != 15 {
-		t.Errorf("dossier figures have %d names, want 15", len(d))
+	if len(d) != 16 {
+		t.Errorf("dossier figures have %d names, want 16", len(d))
 	}
 	vii := m["section_vii"].(map[string]any)
 	online := vii["online"].(map[string]any)
@@ -235,16 +235,22 @@ func TestManualItems(t *testing.T) {
 		}
 	}
 	// The items the service cannot derive that DOMAIN.md names: document exchange, ISO, staff numbers.
-	for _, k := range []string{"outgoing_documents_district", "iso_communes_announced", "civil_servants_present", "survey_satisfaction_rate"} {
+	for _, k := range []string{"outgoing_documents_district", "iso_communes_announced", "civil_servants_present", "survey_method"} {
 		if !seen[k] {
 			t.Errorf("no manual item %q", k)
+		}
+	}
+	// I.7's figures come from the citizens' ratings: not entered by hand.
+	for _, k := range []string{"survey_forms", "survey_satisfaction_rate"} {
+		if seen[k] {
+			t.Errorf("manual item %q is computed from the surveys", k)
 		}
 	}
 }
 
 func TestManualFigures_Validate(t *testing.T) {
 	ok := domain.ManualFigures{
-		"plan_completion_rate": 84, "survey_satisfaction_rate": 99.5, "outgoing_documents_district": 17900,
+		"plan_completion_rate": 84, "outgoing_documents_district": 17900,
 		"digital_plan": 1, "survey_method": 2, "discipline_compliance": 0, "public_employees_streamlined_rate": 153.38,
 	}
 	if err := ok.Validate(); err != nil {
@@ -259,6 +265,7 @@ func TestManualFigures_Validate(t *testing.T) {
 		field string
 	}{
 		{"unknown key", domain.ManualFigures{"received": 1}, "received"},
+		{"a computed figure", domain.ManualFigures{"survey_satisfaction_rate": 99.5}, "survey_satisfaction_rate"},
 		{"negative", domain.ManualFigures{"it_staff": -1}, "it_staff"},
 		{"negative rate", domain.ManualFigures{"plan_completion_rate": -0.5}, "plan_completion_rate"},
 		{"NaN", domain.ManualFigures{"it_staff": math.NaN()}, "it_staff"},

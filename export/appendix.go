@@ -115,6 +115,35 @@ func (b *builder) count(label, unit string, v int64, note string) {
 	b.add(row{kind: rowItem, label: label, unit: unit, value: float64(v), has: true, note: note})
 }
 
+// online adds the figures of item VII.6 for the levels shown (level "") or for one level.
+func (b *builder) online(o domain.OnlineFigures, level string) {
+	of := ""
+	if level != "" {
+		of = " " + level
+	}
+	for _, lv := range []struct {
+		name string
+		f    domain.OnlineLevelFigures
+	}{{"một phần (mức độ 3)", o.Partial}, {"toàn trình (mức độ 4)", o.Full}} {
+		b.heading("", "Dịch vụ công trực tuyến "+lv.name+of)
+		b.count(subLabel("Tổng số TTHC"+of+" đủ điều kiện cung cấp trực tuyến "+lv.name, true), "TTHC", lv.f.Eligible, "")
+		b.count(subLabel("Số TTHC"+of+" đang cung cấp trực tuyến "+lv.name, true), "TTHC", lv.f.Provided, "")
+		b.count(subLabel("Số TTHC"+of+" đang cung cấp trực tuyến "+lv.name+" có phát sinh hồ sơ nộp trực tuyến", true), "TTHC",
+			lv.f.WithOnlineDossiers, "")
+	}
+	b.count("Số TTHC"+of+" cung cấp trực tuyến một phần và toàn trình đã tích hợp, công khai trên Cổng Dịch vụ công Quốc gia",
+		"TTHC", o.OnNationalPortal, "")
+	b.count("Tổng số hồ sơ TTHC"+of+" đã tiếp nhận (cả trực tiếp và trực tuyến đối với các TTHC đã cung cấp trực tuyến một phần và toàn trình có phát sinh hồ sơ)",
+		"Hồ sơ", o.DossiersTotal, "")
+	b.count("Số lượng hồ sơ TTHC"+of+" được tiếp nhận trực tuyến (Chỉ thống kê đối với các TTHC trực tuyến một phần và toàn trình có phát sinh hồ sơ)",
+		"Hồ sơ", o.DossiersOnline, "")
+	b.rate("Tỷ lệ hồ sơ TTHC"+of+" được tiếp nhận trực tuyến", o.DossiersOnline, o.DossiersTotal)
+	b.count("Tổng số TTHC"+of+" có yêu cầu nghĩa vụ tài chính (tất cả các TTHC có phát sinh phí, lệ phí,...)", "TTHC",
+		o.ProceduresWithFee, "")
+	b.count("Số TTHC"+of+" đã được tích hợp, triển khai thanh toán trực tuyến trên Cổng DVC Quốc gia hoặc trên Cổng DVC của tỉnh",
+		"TTHC", o.ProceduresOnlinePayment, "")
+}
+
 // rate adds a computed percentage part/whole; blank when whole is 0.
 func (b *builder) rate(label string, part, whole int64) {
 	r := row{kind: rowItem, label: label, unit: "%", pct: true}
@@ -196,7 +225,10 @@ func appendixRows(a *domain.Appendix) []row {
 	b.numbered("5", "reform_initiatives")
 	b.numbered("6", "reform_awards")
 	b.heading("7", "Khảo sát sự hài lòng của người dân, tổ chức")
-	b.manual("survey_forms", "survey_method", "survey_satisfaction_rate")
+	sv := a.SectionI.Surveys
+	b.count("Số lượng phiếu khảo sát", "Số lượng", sv.Surveyed, fmt.Sprintf("Hài lòng %s phiếu", number(sv.Satisfied)))
+	b.manual("survey_method")
+	b.rate("Tỷ lệ hài lòng trong kỳ báo cáo", sv.Satisfied, sv.Surveyed)
 	b.numbered("8", "leader_dialogue")
 	b.numbered("9", "discipline_compliance")
 	b.heading("10", "Kết quả thực hiện nhiệm vụ khác (nếu có)")
@@ -244,10 +276,12 @@ func appendixRows(a *domain.Appendix) []row {
 		if f.Withdrawn > 0 {
 			note += fmt.Sprintf("; %s hồ sơ rút, dừng giải quyết", number(f.Withdrawn))
 		}
-		b.count("Số hồ sơ TTHC do "+who+" đã giải quyết", "Hồ sơ", f.Resolved, note)
+		// The seed words this row "giải quyết và trả kết quả" and counts under it every dossier
+		// no longer in process (16,637 of 16,865, "còn 228 hồ sơ đang giải quyết"): resolved.
+		b.count("Số hồ sơ TTHC do "+who+" giải quyết và trả kết quả", "Hồ sơ", f.Resolved, note)
 		b.count("Số hồ sơ TTHC do "+who+" tiếp nhận được giải quyết đúng hạn", "Hồ sơ", f.ResolvedOnTime(),
-			fmt.Sprintf("Trước hạn %s; đúng hạn %s; quá hạn %s (có phiếu xin lỗi %s)",
-				number(f.Early), number(f.OnTime), number(f.Late), number(f.LateWithApology)))
+			fmt.Sprintf("Trước hạn %s; đúng hạn %s; quá hạn %s (có phiếu xin lỗi đúng hạn %s; xin lỗi muộn %s)",
+				number(f.Early), number(f.OnTime), number(f.Late), number(f.LateWithApology), number(f.LateWithLateApology)))
 		b.rate("Tỷ lệ hồ sơ TTHC do "+who+" giải quyết đúng hạn", f.ResolvedOnTime(), f.Resolved)
 	}
 
@@ -309,29 +343,14 @@ func appendixRows(a *domain.Appendix) []row {
 	b.subManual("outgoing_documents_commune_electronic", "outgoing_documents_commune_parallel")
 	b.heading("5", "Vận hành Hệ thống thông tin một cửa điện tử tập trung của tỉnh")
 	b.manual("one_stop_system_district_connected", "one_stop_system_communes_connected")
-	o := s7.Online
 	b.heading("6", "Dịch vụ công trực tuyến một phần, toàn trình (mức độ 3, 4)")
-	for _, lv := range []struct {
-		name string
-		f    domain.OnlineLevelFigures
-	}{{"một phần (mức độ 3)", o.Partial}, {"toàn trình (mức độ 4)", o.Full}} {
-		b.heading("", "Dịch vụ công trực tuyến "+lv.name)
-		b.count(subLabel("Tổng số TTHC đủ điều kiện cung cấp trực tuyến "+lv.name, true), "TTHC", lv.f.Eligible, "")
-		b.count(subLabel("Số TTHC đang cung cấp trực tuyến "+lv.name, true), "TTHC", lv.f.Provided, "")
-		b.count(subLabel("Số TTHC đang cung cấp trực tuyến "+lv.name+" có phát sinh hồ sơ nộp trực tuyến", true), "TTHC",
-			lv.f.WithOnlineDossiers, "")
+	b.online(s7.Online, "")
+	if len(a.Levels) > 1 {
+		for _, l := range a.Levels {
+			b.heading("", "Trong đó, TTHC "+levelName(l))
+			b.online(s7.OnlineByLevel[l], levelName(l))
+		}
 	}
-	b.count("Số TTHC cung cấp trực tuyến một phần và toàn trình đã tích hợp, công khai trên Cổng Dịch vụ công Quốc gia",
-		"TTHC", o.OnNationalPortal, "")
-	b.count("Tổng số hồ sơ TTHC đã tiếp nhận (cả trực tiếp và trực tuyến đối với các TTHC đã cung cấp trực tuyến một phần và toàn trình có phát sinh hồ sơ)",
-		"Hồ sơ", o.DossiersTotal, "")
-	b.count("Số lượng hồ sơ TTHC được tiếp nhận trực tuyến (Chỉ thống kê đối với các TTHC trực tuyến một phần và toàn trình có phát sinh hồ sơ)",
-		"Hồ sơ", o.DossiersOnline, "")
-	b.rate("Tỷ lệ hồ sơ TTHC được tiếp nhận trực tuyến", o.DossiersOnline, o.DossiersTotal)
-	b.count("Tổng số TTHC có yêu cầu nghĩa vụ tài chính (tất cả các TTHC có phát sinh phí, lệ phí,...)", "TTHC",
-		o.ProceduresWithFee, "")
-	b.count("Số TTHC đã được tích hợp, triển khai thanh toán trực tuyến trên Cổng DVC Quốc gia hoặc trên Cổng DVC của tỉnh",
-		"TTHC", o.ProceduresOnlinePayment, "")
 	b.manual("task_tracking_software", "official_email_accounts", "leaders_with_digital_certificates")
 	b.subManual("leaders_with_digital_certificates_district", "leaders_with_digital_certificates_commune",
 		"leaders_with_digital_certificates_department")

@@ -29,13 +29,14 @@ func seedAppendix(tb testing.TB) *domain.Appendix {
 		GeneratedAt: time.Date(2024, 12, 15, 1, 0, 0, 0, time.UTC),
 		Source:      domain.SourceSnapshot,
 		Levels:      []string{"district", "commune"},
+		SectionI:    domain.SectionI{Surveys: domain.SurveyFigures{Surveyed: 986, Satisfied: 986, SatisfiedRate: 100}},
 		SectionIII: domain.SectionIII{
 			ProceduresPublished: 14, ProceduresRepealed: 45,
 			ProceduresInForce:    map[string]int64{"district": 287, "commune": 129},
 			InterlinkedSameLevel: 287, InterlinkedCrossLevel: 287, FeedbackReceived: 1, FeedbackResolved: 1,
 			Dossiers: map[string]domain.DossierFigures{
 				"district": {Received: 16865, CarriedOver: 300, New: 16565, NewOnline: 14000, NewDirect: 2500, NewPostal: 65,
-					Resolved: 16637, Early: 10000, OnTime: 6369, Late: 268, LateWithApology: 250,
+					Resolved: 16637, Early: 10000, OnTime: 6369, Late: 268, LateWithApology: 250, LateWithLateApology: 10,
 					Pending: 228, PendingWithin: 200, PendingOverdue: 28},
 				"commune": {Received: 14731, CarriedOver: 100, New: 14631, NewOnline: 10000, NewDirect: 4631,
 					Resolved: 14654, Early: 14000, OnTime: 537, Late: 117, Pending: 77, PendingWithin: 77},
@@ -48,6 +49,14 @@ func seedAppendix(tb testing.TB) *domain.Appendix {
 				OnNationalPortal: 119, DossiersTotal: 14992, DossiersOnline: 14871,
 				ProceduresWithFee: 45, ProceduresOnlinePayment: 35,
 			},
+			OnlineByLevel: map[string]domain.OnlineFigures{
+				"district": {Partial: domain.OnlineLevelFigures{Eligible: 60, Provided: 60, WithOnlineDossiers: 30},
+					Full: domain.OnlineLevelFigures{Eligible: 60, Provided: 60, WithOnlineDossiers: 20}, OnNationalPortal: 90,
+					DossiersTotal: 10000, DossiersOnline: 9900, ProceduresWithFee: 30, ProceduresOnlinePayment: 25},
+				"commune": {Partial: domain.OnlineLevelFigures{Eligible: 22, Provided: 22, WithOnlineDossiers: 11},
+					Full: domain.OnlineLevelFigures{Eligible: 27, Provided: 27, WithOnlineDossiers: 8}, OnNationalPortal: 29,
+					DossiersTotal: 4992, DossiersOnline: 4971, ProceduresWithFee: 15, ProceduresOnlinePayment: 10},
+			},
 			Postal: map[string]domain.PostalFigures{
 				"district": {ProceduresOffered: 220, ProceduresReturned: 4, DossiersReturned: 565},
 				"commune":  {ProceduresOffered: 73, ProceduresReturned: 14, DossiersReceived: 14, DossiersReturned: 86},
@@ -55,7 +64,7 @@ func seedAppendix(tb testing.TB) *domain.Appendix {
 		},
 		Manual: domain.ManualFigures{
 			"plan_completion_rate": 84, "outgoing_documents_district": 17900, "iso_communes_announced": 9,
-			"survey_satisfaction_rate": 99.5,
+			"survey_method": 0,
 		},
 	}
 	if err := a.Check(); err != nil {
@@ -177,7 +186,7 @@ func TestAppendixXLSX(t *testing.T) {
 		{"Số lượng ý kiến đã tiếp nhận", "Ý kiến", "1", iii, iv},
 		{"Số TTHC liên thông giữa các cấp chính quyền", "Thủ tục", "287", iii, iv},
 		{"Số hồ sơ TTHC do UBND cấp huyện tiếp nhận", "Hồ sơ", "16865", iii, iv},
-		{"Số hồ sơ TTHC do UBND cấp huyện đã giải quyết", "Hồ sơ", "16637", iii, iv},
+		{"Số hồ sơ TTHC do UBND cấp huyện giải quyết và trả kết quả", "Hồ sơ", "16637", iii, iv},
 		{"Số hồ sơ TTHC do UBND cấp huyện tiếp nhận được giải quyết đúng hạn", "Hồ sơ", "16369", iii, iv},
 		{"Tỷ lệ hồ sơ TTHC do UBND cấp huyện giải quyết đúng hạn", "%", "98.39", iii, iv},
 		{"Số hồ sơ TTHC do UBND cấp xã tiếp nhận", "Hồ sơ", "14731", iii, iv},
@@ -186,11 +195,14 @@ func TestAppendixXLSX(t *testing.T) {
 		{"– Tổng số TTHC đủ điều kiện cung cấp trực tuyến một phần (mức độ 3)", "TTHC", "82", vii, len(s)},
 		{"– Số TTHC đang cung cấp trực tuyến toàn trình (mức độ 4) có phát sinh hồ sơ nộp trực tuyến", "TTHC", "28", vii, len(s)},
 		{"Tỷ lệ hồ sơ TTHC được tiếp nhận trực tuyến", "%", "99.19", vii, len(s)},
+		{"– Tổng số TTHC cấp huyện đủ điều kiện cung cấp trực tuyến một phần (mức độ 3)", "TTHC", "60", vii, len(s)},
+		{"Số lượng hồ sơ TTHC cấp xã được tiếp nhận trực tuyến (Chỉ thống kê đối với các TTHC trực tuyến một phần và toàn trình có phát sinh hồ sơ)", "Hồ sơ", "4971", vii, len(s)},
 		{"Tổng số văn bản đi tại UBND cấp huyện", "Văn bản", "17900", vii, len(s)},
 		{"Số UBND cấp xã thực hiện công bố, công bố lại ISO", "Cơ quan, đơn vị", "9", vii, len(s)},
 		{"Tỷ lệ hoàn thành Kế hoạch CCHC năm (Lũy kế đến thời điểm báo cáo)", "%", "84", h, iii},
-		{"Tỷ lệ hài lòng trong kỳ báo cáo", "%", "99.5", h, iii},
-		{"Số lượng phiếu khảo sát", "Số lượng", "", h, iii}, // not entered: blank, not 0
+		{"Tỷ lệ hài lòng trong kỳ báo cáo", "%", "100", h, iii}, // from the surveys
+		{"Số lượng phiếu khảo sát", "Số lượng", "986", h, iii},  // from the surveys
+		{"Hình thức khảo sát", "Trực tuyến = 0; Phát phiếu = 1; Kết hợp = 2", "0", h, iii},
 	}
 	for _, tt := range tests {
 		i := s.find(t, 1, tt.label, h)
@@ -204,8 +216,11 @@ func TestAppendixXLSX(t *testing.T) {
 			t.Errorf("%q: value %q, want %q", tt.label, got, tt.value)
 		}
 	}
-	if got := s.cell(s.find(t, 1, "Số hồ sơ TTHC do UBND cấp huyện đã giải quyết", h), 4); !strings.HasPrefix(got, "Còn 228 hồ sơ đang giải quyết") {
+	if got := s.cell(s.find(t, 1, "Số hồ sơ TTHC do UBND cấp huyện giải quyết và trả kết quả", h), 4); !strings.HasPrefix(got, "Còn 228 hồ sơ đang giải quyết") {
 		t.Errorf("note = %q", got)
+	}
+	if got := s.cell(s.find(t, 1, "Số hồ sơ TTHC do UBND cấp huyện tiếp nhận được giải quyết đúng hạn", h), 4); !strings.Contains(got, "xin lỗi đúng hạn 250; xin lỗi muộn 10") {
+		t.Errorf("note = %q, want the apologies in time and too late", got)
 	}
 	if got := s.cell(s.find(t, 0, "1", iii), 1); got != "Kế hoạch rà soát TTHC" {
 		t.Errorf("III.1 = %q", got)
@@ -244,6 +259,7 @@ func TestAppendixXLSX_OtherLevels(t *testing.T) {
 		"commune":  a.SectionIII.Dossiers["commune"],
 	}
 	a.SectionVII.Postal = map[string]domain.PostalFigures{"province": {ProceduresOffered: 900}}
+	a.SectionVII.OnlineByLevel = map[string]domain.OnlineFigures{"commune": a.SectionVII.OnlineByLevel["commune"]}
 	if err := a.Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +353,8 @@ func TestAppendixCSV(t *testing.T) {
 		"Số hồ sơ TTHC do UBND cấp xã tiếp nhận":                 "14731",
 		"Tỷ lệ hồ sơ TTHC do UBND cấp huyện giải quyết đúng hạn": "98.39",
 		"Tổng số văn bản đi tại UBND cấp huyện":                  "17900",
-		"Số lượng phiếu khảo sát":                                "",
+		"Số lượng phiếu khảo sát":                                "986",
+		"Hình thức khảo sát":                                     "0",
 	} {
 		if got := s.cell(s.find(t, 1, label, 1), 3); got != want {
 			t.Errorf("%q = %q, want %q", label, got, want)

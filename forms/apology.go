@@ -30,7 +30,8 @@ var apologyLayout = layout{
 	qrSize: 30, sigGap: 22,
 }
 
-// RenderApology writes the apology letter, form 04 of Thông tư 01/2018/TT-VPCP,
+// RenderApology writes the apology letter, form 04 of the circular in force on the intake
+// day (domain.LawAt),
 // as an A4 PDF to w, with times in Vietnam's time zone. It returns EINVALID
 // when a required field is missing or the QR code cannot be drawn.
 func RenderApology(w io.Writer, a Apology) error {
@@ -72,6 +73,7 @@ func (a Apology) validate() error {
 
 func (a Apology) draw(d *doc, png []byte) error {
 	l := d.l
+	d.formNumber(domain.LawAt(domain.DateOf(a.ReceivedAt)).Form("04"))
 	d.header([]headLine{{a.AgencyName, true}}, capitalize(dateVN(a.IssuedAt)))
 
 	d.SetY(d.GetY() + 4)

@@ -1,5 +1,6 @@
 // Package forms renders the printed forms of the one-stop desk as PDF: the
-// receipt (form 01) and the apology letter (form 04) of Thông tư 01/2018/TT-VPCP.
+// receipt (form 01) and the apology letter (form 04) of Thông tư 01/2018/TT-VPCP, and from
+// 1/7/2025 of Thông tư 03/2025/TT-VPCP.
 // Text is real Unicode text in embedded DejaVu Sans fonts, so it can be
 // selected and searched, and the binary needs no system font.
 package forms
@@ -443,6 +444,16 @@ func (d *doc) output(w io.Writer) error {
 }
 
 // footer numbers the pages of a form that runs over one page and repeats the dossier code.
+// formNumber prints, in small type at the top right of the first page, in the margin above
+// the header, which form of which circular this is ("Mẫu số 01 – Thông tư …").
+func (d *doc) formNumber(text string) {
+	y := d.GetY()
+	d.SetY(max(2, d.l.top-lineHeight(d.l.small)-1))
+	d.font(false, d.l.small)
+	d.CellFormat(0, lineHeight(d.l.small), text, "", 0, "R", false, 0, "")
+	d.SetY(y)
+}
+
 func (d *doc) footer(code string) {
 	d.AliasNbPages("{nb}")
 	d.SetFooterFunc(func() {

@@ -44,7 +44,8 @@ var receiptLayout = layout{
 	qrSize: 27, sigGap: 13,
 }
 
-// RenderReceipt writes the receipt, form 01 of Thông tư 01/2018/TT-VPCP, as an
+// RenderReceipt writes the receipt, form 01 of the circular in force on the intake day
+// (Thông tư 01/2018/TT-VPCP, from 1/7/2025 Thông tư 03/2025/TT-VPCP: domain.LawAt), as an
 // A5 PDF to w, with times in Vietnam's time zone. It returns EINVALID when a
 // required field is missing, the return channel is unknown, or the QR code
 // cannot be drawn.
@@ -96,6 +97,7 @@ func (r Receipt) validate() error {
 
 func (r Receipt) draw(d *doc, png []byte) error {
 	l := d.l
+	d.formNumber(domain.LawAt(domain.DateOf(r.ReceivedAt)).Form("01"))
 	d.header([]headLine{
 		{r.AgencyParentName, false},
 		{r.AgencyName, r.AgencyParentName != ""},

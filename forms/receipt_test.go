@@ -78,6 +78,7 @@ func TestRenderReceipt(t *testing.T) {
 			"Tại Bộ phận Một cửa",
 			"Quét mã để tra cứu tình trạng hồ sơ",
 			"NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Lò Văn Thắng",
+			"Mẫu số 01 – Thông tư 01/2018/TT-VPCP", // the law in force on 12/12/2024
 		}},
 		{"given QR image", withPNG, []string{"Nguyễn Thị Hồng Đào", "000.00.24.H50-241212-0001"}},
 		{"postal, no documents", func() forms.Receipt {
@@ -91,6 +92,11 @@ func TestRenderReceipt(t *testing.T) {
 			"Thời gian nhận hồ sơ: 07 giờ 00 phút, ngày 03 tháng 02 năm 2025",
 			"Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 03 tháng 02 năm 2025",
 		}},
+		{"under the law of 1 July 2025", func() forms.Receipt {
+			r := sampleReceipt(t)
+			r.ReceivedAt, r.DueAt = vn(2026, 3, 2, 9, 0), vn(2026, 3, 5, 9, 0)
+			return r
+		}(), []string{"Mẫu số 01 – Thông tư 03/2025/TT-VPCP"}},
 		{"online", func() forms.Receipt {
 			r := sampleReceipt(t)
 			r.ReturnChannel = "online"

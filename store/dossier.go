@@ -43,10 +43,14 @@ type dossierRow struct {
 	ResultDigitized    bool
 	Status             string
 	ReceivedAt         time.Time
+	HandedOverAt       *time.Time
+	RecordedAt         *time.Time // NULL for dossiers stored before migration 0009: the intake time
 	ClockStart         time.Time
+	TransferDueAt      *time.Time // NULL for dossiers stored before migration 0009
 	DueAt              time.Time
 	AppointmentAt      time.Time
 	ClockStopped       bool
+	LateAt             *time.Time
 	ResolvedAt         *time.Time
 	Outcome            *string
 	Timeliness         *string
@@ -76,6 +80,22 @@ func deref(s *string) string {
 	return *s
 }
 
+// inLocOr is *t in Vietnam's zone, or the zero time for nil.
+func inLocOr(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.In(domain.Location)
+}
+
+// valueOr returns *t, or def when t is nil.
+func valueOr(t *time.Time, def time.Time) time.Time {
+	if t == nil {
+		return def
+	}
+	return *t
+}
+
 func inLoc(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
@@ -92,8 +112,9 @@ func dossierToRow(d *domain.Dossier) dossierRow {
 		ReturnChannel: string(d.ReturnChannel), ApplicantName: d.Applicant.Name, ApplicantNameNorm: norm, ApplicantNamePairs: NamePairs(norm),
 		ApplicantIDNumber: d.Applicant.IDNumber, ApplicantPhone: d.Applicant.Phone, ApplicantEmail: d.Applicant.Email,
 		ApplicantAddress: d.Applicant.Address, Note: d.Note, Digitized: d.Digitized, ResultDigitized: d.ResultDigitized,
-		Status: string(d.Status), ReceivedAt: utc(d.ReceivedAt), ClockStart: utc(d.ClockStart), DueAt: utc(d.DueAt),
-		AppointmentAt: utc(d.AppointmentAt), ClockStopped: d.ClockStopped, ResolvedAt: utcPtr(d.ResolvedAt),
+		Status: string(d.Status), ReceivedAt: utc(d.ReceivedAt), HandedOverAt: utcPtr(d.HandedOverAt), RecordedAt: utcOpt(d.RecordedAt),
+		ClockStart: utc(d.ClockStart), TransferDueAt: utcOpt(d.TransferDueAt), DueAt: utc(d.DueAt),
+		AppointmentAt: utc(d.AppointmentAt), ClockStopped: d.ClockStopped, LateAt: utcPtr(d.LateAt), ResolvedAt: utcPtr(d.ResolvedAt),
 		Outcome: optString(string(d.Outcome)), Timeliness: optString(string(d.Timeliness)), ReturnedAt: utcPtr(d.ReturnedAt),
 		ReturnedChannel: optString(string(d.ReturnedChannel)), WithdrawnAt: utcPtr(d.WithdrawnAt),
 		ApologizedAt: utcPtr(d.ApologizedAt), ApologyLate: d.ApologyLate, Version: d.Version,
@@ -109,8 +130,9 @@ func (r *dossierRow) domain() *domain.Dossier {
 		Applicant: domain.Applicant{Name: r.ApplicantName, IDNumber: r.ApplicantIDNumber, Phone: r.ApplicantPhone,
 			Email: r.ApplicantEmail, Address: r.ApplicantAddress},
 		Note: r.Note, Digitized: r.Digitized, ResultDigitized: r.ResultDigitized, Status: domain.Status(r.Status),
-		ReceivedAt: r.ReceivedAt.In(loc), ClockStart: r.ClockStart.In(loc), DueAt: r.DueAt.In(loc),
-		AppointmentAt: r.AppointmentAt.In(loc), ClockStopped: r.ClockStopped, ResolvedAt: inLoc(r.ResolvedAt),
+		ReceivedAt: r.ReceivedAt.In(loc), HandedOverAt: inLoc(r.HandedOverAt), RecordedAt: valueOr(r.RecordedAt, r.ReceivedAt).In(loc),
+		ClockStart: r.ClockStart.In(loc), TransferDueAt: inLocOr(r.TransferDueAt), DueAt: r.DueAt.In(loc),
+		AppointmentAt: r.AppointmentAt.In(loc), ClockStopped: r.ClockStopped, LateAt: inLoc(r.LateAt), ResolvedAt: inLoc(r.ResolvedAt),
 		Outcome: domain.Outcome(deref(r.Outcome)), Timeliness: domain.Timeliness(deref(r.Timeliness)),
 		ReturnedAt: inLoc(r.ReturnedAt), ReturnedChannel: domain.Channel(deref(r.ReturnedChannel)),
 		WithdrawnAt: inLoc(r.WithdrawnAt), ApologizedAt: inLoc(r.ApologizedAt), ApologyLate: r.ApologyLate,
@@ -270,9 +292,9 @@ func (s *Store) FindDossierByLookupID(ctx context.Context, id string) (*domain.D
 // dossierColumns are the columns of dossierRow in the order of its scan destinations.
 const dossierColumns = `id, code, lookup_id, agency_code, agency_path, agency_level, procedure_code, procedure_name, field,
 	time_limit_days, time_limit_hours, channel, return_channel, applicant_name, applicant_name_norm, applicant_name_pairs,
-	applicant_id_number, applicant_phone, applicant_email, applicant_address, note, digitized, result_digitized, status, received_at, clock_start,
-	due_at, appointment_at, clock_stopped, resolved_at, outcome, timeliness, returned_at, returned_channel, withdrawn_at,
-	apologized_at, apology_late, version, created_at, updated_at`
+	applicant_id_number, applicant_phone, applicant_email, applicant_address, note, digitized, result_digitized, status, received_at,
+	handed_over_at, recorded_at, clock_start, transfer_due_at, due_at, appointment_at, clock_stopped, late_at, resolved_at, outcome,
+	timeliness, returned_at, returned_channel, withdrawn_at, apologized_at, apology_late, version, created_at, updated_at`
 
 // dest returns where a row of dossierColumns scans to: a hand-written scan costs a fraction
 // of GORM's reflection on the hot paths (public lookups, staff views, scans).
@@ -280,8 +302,8 @@ func (r *dossierRow) dest() []any {
 	return []any{&r.ID, &r.Code, &r.LookupID, &r.AgencyCode, &r.AgencyPath, &r.AgencyLevel, &r.ProcedureCode, &r.ProcedureName,
 		&r.Field, &r.TimeLimitDays, &r.TimeLimitHours, &r.Channel, &r.ReturnChannel, &r.ApplicantName, &r.ApplicantNameNorm,
 		&r.ApplicantNamePairs, &r.ApplicantIDNumber, &r.ApplicantPhone, &r.ApplicantEmail, &r.ApplicantAddress, &r.Note, &r.Digitized,
-		&r.ResultDigitized, &r.Status, &r.ReceivedAt, &r.ClockStart, &r.DueAt, &r.AppointmentAt, &r.ClockStopped,
-		&r.ResolvedAt, &r.Outcome, &r.Timeliness, &r.ReturnedAt, &r.ReturnedChannel, &r.WithdrawnAt, &r.ApologizedAt,
+		&r.ResultDigitized, &r.Status, &r.ReceivedAt, &r.HandedOverAt, &r.RecordedAt, &r.ClockStart, &r.TransferDueAt, &r.DueAt,
+		&r.AppointmentAt, &r.ClockStopped, &r.LateAt, &r.ResolvedAt, &r.Outcome, &r.Timeliness, &r.ReturnedAt, &r.ReturnedChannel, &r.WithdrawnAt, &r.ApologizedAt,
 		&r.ApologyLate, &r.Version, &r.CreatedAt, &r.UpdatedAt}
 }
 
@@ -312,32 +334,14 @@ func (s *Store) DossierEvents(ctx context.Context, id int64) ([]domain.Event, er
 }
 
 func (s *Store) events(tx *gorm.DB, id int64) ([]domain.Event, error) {
-	rows, err := tx.Raw(`SELECT dossier_id, seq, at, action, from_status, to_status, actor, note, details, recorded_at
-		FROM dossier_events WHERE dossier_id = ? ORDER BY seq`, id).Rows()
+	histories, err := s.eventsOf(tx, []int64{id})
 	if err != nil {
 		return nil, translate(err)
 	}
-	defer rows.Close()
-	var out []domain.Event
-	for rows.Next() {
-		var r eventRow
-		if err := rows.Scan(&r.DossierID, &r.Seq, &r.At, &r.Action, &r.FromStatus, &r.ToStatus, &r.Actor, &r.Note,
-			&r.Details, &r.RecordedAt); err != nil {
-			return nil, translate(err)
-		}
-		e, err := r.domain()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
+	if out := histories[id]; out != nil {
+		return out, nil
 	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(err)
-	}
-	if out == nil {
-		out = []domain.Event{}
-	}
-	return out, nil
+	return []domain.Event{}, nil
 }
 
 // UpdateDossier reads the dossier with code and its history under a row lock, lets fn change
@@ -403,7 +407,8 @@ type DossierFilter struct {
 	ProcedureCode string
 	Field         string
 	Channel       domain.Channel
-	Overdue       bool
+	Overdue       bool // open and late at Now
+	Untransferred bool // still at the desk (received) past its transfer deadline at Now
 	ReceivedFrom  *time.Time
 	ReceivedTo    *time.Time // exclusive
 	Query         string
@@ -436,7 +441,10 @@ func (s *Store) ListDossiers(ctx context.Context, f DossierFilter) ([]*domain.Do
 			q = q.Where("channel = ?", string(f.Channel))
 		}
 		if f.Overdue {
-			q = q.Where("status IN ? AND clock_stopped = ? AND due_at < ?", openStatuses(), false, utc(f.Now))
+			q = q.Where("status IN ? AND late_at <= ?", openStatuses(), utc(f.Now))
+		}
+		if f.Untransferred {
+			q = q.Where("status = ? AND transfer_due_at < ?", string(domain.StatusReceived), utc(f.Now))
 		}
 		if f.ReceivedFrom != nil {
 			q = q.Where("received_at >= ?", utc(*f.ReceivedFrom))

@@ -13,20 +13,28 @@ import (
 	"motcua/domain"
 )
 
-// periodArgs are the bound parameters of every report query: the subtree's LIKE pattern
-// and the period's first moment and the moment after it, in UTC.
+// periodArgs are the bound parameters of every report query: the subtree's LIKE pattern,
+// the period's first moment and the moment after it, in UTC, and the minute before that.
 func periodArgs(scopePath string, p domain.Period) map[string]any {
-	return map[string]any{"scope": likePrefix(scopePath), "start": utc(p.Start()), "end": utc(p.End())}
+	end := utc(p.End())
+	return map[string]any{"scope": likePrefix(scopePath), "start": utc(p.Start()), "end": end, "end_1m": end.Add(-time.Minute)}
 }
 
+// lateBeforeEnd is true for a dossier that was late before @end: its running clock had passed
+// its due time (domain.Rules.StateBefore). late_at holds when (NULL while the clock stood
+// before the due time); a dossier closed before migration 0009 has none, and is late from the
+// minute after its due time unless its clock stood (@end_1m is @end less a minute).
+const lateBeforeEnd = `COALESCE(late_at < @end, NOT clock_stopped AND due_at < @end_1m)`
+
 // reportSQL counts, per agency level, procedure and field, the dossiers in scope of a period
-// (DOMAIN.md "Counting") in one query; scope is one of the two ways of finding them below. A
-// dossier's closing time is when it was resolved or, failing that, withdrawn; it is in scope
-// when received before the end and not closed before the start. Each dossier in scope falls
-// in exactly one of carried over and new (by channel; a channel other than online and postal
-// counts as direct) and in exactly one of resolved in the period (by its stored timeliness;
-// without one, late when resolved after its due time), withdrawn in the period and pending at
-// the end. The last column counts results returned by post in the period.
+// (DOMAIN.md "Counting"; domain.Rules.Count is the same rule, dossier by dossier) in one query;
+// scope is one of the two ways of finding them below. A dossier's closing time is when it was
+// resolved or, failing that, withdrawn; it is in scope when received before the end and not
+// closed before the start. Each dossier in scope falls in exactly one of carried over and new
+// (by channel; a channel other than online and postal counts as direct) and in exactly one of
+// resolved in the period (by its timeliness, judged at resolution; a late one apologised for in
+// time or too late), withdrawn in the period and pending at the end (overdue when late then).
+// The last column counts results returned by post in the period.
 func reportSQL(scope string) string {
 	return `
 SELECT agency_level, procedure_code, field,
@@ -35,13 +43,13 @@ SELECT agency_level, procedure_code, field,
 	SUM(CASE WHEN channel = 'online' AND received_at >= @start THEN 1 ELSE 0 END),
 	SUM(CASE WHEN channel = 'postal' AND received_at >= @start THEN 1 ELSE 0 END),
 	SUM(CASE WHEN channel NOT IN ('online', 'postal') AND received_at >= @start THEN 1 ELSE 0 END),
-	SUM(CASE WHEN timeliness = 'early' AND resolved_at < @end THEN 1 ELSE 0 END),
-	SUM(CASE WHEN resolved_at < @end AND (timeliness = 'on_time' OR timeliness IS NULL AND resolved_at <= due_at) THEN 1 ELSE 0 END),
-	SUM(CASE WHEN resolved_at < @end AND (timeliness = 'late' OR timeliness IS NULL AND resolved_at > due_at) THEN 1 ELSE 0 END),
-	SUM(CASE WHEN apologized_at IS NOT NULL AND resolved_at < @end
-		AND (timeliness = 'late' OR timeliness IS NULL AND resolved_at > due_at) THEN 1 ELSE 0 END),
-	SUM(CASE WHEN due_at >= @end AND (closed_at IS NULL OR closed_at >= @end) THEN 1 ELSE 0 END),
-	SUM(CASE WHEN due_at < @end AND (closed_at IS NULL OR closed_at >= @end) THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at < @end AND timeliness = 'early' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at < @end AND timeliness = 'on_time' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at < @end AND timeliness = 'late' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at < @end AND timeliness = 'late' AND apologized_at IS NOT NULL AND NOT apology_late THEN 1 ELSE 0 END),
+	SUM(CASE WHEN resolved_at < @end AND timeliness = 'late' AND apologized_at IS NOT NULL AND apology_late THEN 1 ELSE 0 END),
+	SUM(CASE WHEN (closed_at IS NULL OR closed_at >= @end) AND NOT ` + lateBeforeEnd + ` THEN 1 ELSE 0 END),
+	SUM(CASE WHEN (closed_at IS NULL OR closed_at >= @end) AND ` + lateBeforeEnd + ` THEN 1 ELSE 0 END),
 	SUM(CASE WHEN resolved_at IS NULL AND withdrawn_at < @end THEN 1 ELSE 0 END),
 	SUM(CASE WHEN returned_channel = 'postal' AND returned_at >= @start AND returned_at < @end THEN 1 ELSE 0 END)
 FROM (` + scope + `) d
@@ -69,8 +77,8 @@ const (
 	scopeByScan = `
 	SELECT * FROM (SELECT ` + scopeColumns + ` FROM dossiers WHERE agency_path LIKE @scope AND received_at < @end) r
 	WHERE closed_at IS NULL OR closed_at >= @start`
-	scopeColumns = `agency_level, procedure_code, field, channel, timeliness, apologized_at, due_at, received_at,
-	resolved_at, withdrawn_at, returned_at, returned_channel, COALESCE(resolved_at, withdrawn_at) AS closed_at`
+	scopeColumns = `agency_level, procedure_code, field, channel, timeliness, apologized_at, apology_late, due_at, late_at,
+	clock_stopped, received_at, resolved_at, withdrawn_at, returned_at, returned_channel, COALESCE(resolved_at, withdrawn_at) AS closed_at`
 )
 
 // reportScope returns the way of finding p's dossiers.
@@ -132,7 +140,7 @@ func (s *Store) scanReportGroups(db *gorm.DB, scopePath string, p domain.Period,
 		var g reportGroup
 		f := &g.figures
 		if err := rows.Scan(&g.level, &g.procedure, &g.field, &f.Received, &f.CarriedOver, &f.NewOnline, &f.NewPostal,
-			&f.NewDirect, &f.Early, &f.OnTime, &f.Late, &f.LateWithApology, &f.PendingWithin, &f.PendingOverdue,
+			&f.NewDirect, &f.Early, &f.OnTime, &f.Late, &f.LateWithApology, &f.LateWithLateApology, &f.PendingWithin, &f.PendingOverdue,
 			&f.Withdrawn, &g.returnedPostal); err != nil {
 			return nil, translate(err)
 		}
@@ -272,6 +280,19 @@ func (s *Store) FeedbackCounts(ctx context.Context, scopePath string, p domain.P
 		return 0, 0, translate(err)
 	}
 	return received, resolved, nil
+}
+
+// SurveyCounts returns how many citizens rated the dossiers of the agencies under scopePath in
+// the period, and how many of them were satisfied (appendix I.7).
+func (s *Store) SurveyCounts(ctx context.Context, scopePath string, p domain.Period) (domain.SurveyCounts, error) {
+	var c domain.SurveyCounts
+	row := s.db.WithContext(ctx).Raw(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN v.satisfied THEN 1 ELSE 0 END), 0)
+		FROM surveys v JOIN dossiers d ON d.id = v.dossier_id
+		WHERE d.agency_path LIKE @scope AND v.created_at >= @start AND v.created_at < @end`, periodArgs(scopePath, p)).Row()
+	if err := row.Scan(&c.Surveyed, &c.Satisfied); err != nil {
+		return c, translate(err)
+	}
+	return c, nil
 }
 
 // LevelsUnder returns the distinct levels of the agencies whose path starts with path, from

@@ -31,6 +31,8 @@ var reportNow = time.Date(2024, 12, 20, 10, 0, 0, 0, domain.Location)
 type reportFixture struct {
 	st         *store.Store
 	data       *demo.Data
+	rules      domain.Rules
+	items      []*domain.ImportedDossier // the dossiers with their histories
 	dossiers   []*domain.Dossier
 	feedback   []feedbackItem
 	procedures []*domain.Procedure
@@ -110,12 +112,14 @@ func mustReportFixture(tb testing.TB, dossiers int) *reportFixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	rules := domain.Rules{Calendar: domain.NewCalendar(domain.DefaultWorkHours, cal), Supplement: domain.SupplementRestart}
 	extra := before.Dossiers
-	extra = append(extra, boundaryDossiers(data, reportPeriods(tb))...)
+	extra = append(extra, boundaryDossiers(rules, data, reportPeriods(tb))...)
 	importAll(tb, st, extra)
 
-	f := &reportFixture{st: st, data: data, procedures: data.Procedures}
-	for _, imp := range append(data.Dossiers, extra...) {
+	f := &reportFixture{st: st, data: data, rules: rules, procedures: data.Procedures}
+	f.items = append(data.Dossiers, extra...)
+	for _, imp := range f.items {
 		f.dossiers = append(f.dossiers, imp.Dossier)
 	}
 	f.feedback = insertFeedback(tb, st, data, reportPeriods(tb))
@@ -123,8 +127,9 @@ func mustReportFixture(tb testing.TB, dossiers int) *reportFixture {
 }
 
 // boundaryDossiers places dossiers exactly on and just beside the first and last moments
-// of each period: the cases where < and <= differ.
-func boundaryDossiers(data *demo.Data, periods []domain.Period) []*domain.ImportedDossier {
+// of each period: the cases where < and <= differ. Each is built as the service builds one,
+// from its history (rules.Judge), with the due time an import gives where the case needs one.
+func boundaryDossiers(rules domain.Rules, data *demo.Data, periods []domain.Period) []*domain.ImportedDossier {
 	ward := data.Agencies[1]
 	var proc *domain.Procedure
 	for _, p := range data.Procedures {
@@ -136,60 +141,65 @@ func boundaryDossiers(data *demo.Data, periods []domain.Period) []*domain.Import
 	const eps = time.Microsecond
 	seq := 9000
 	var out []*domain.ImportedDossier
-	mk := func(received time.Time, channel domain.Channel, set func(d *domain.Dossier)) {
+	// mk takes a dossier in at received, due at due (zero: as the rules say), and lets then
+	// add the events of its life, each at an exact time.
+	mk := func(received, due time.Time, channel domain.Channel, then ...domain.Event) {
 		seq++
 		d := &domain.Dossier{Code: domain.FormatCode(ward.Code, domain.DateOf(received), seq), AgencyCode: ward.Code,
 			AgencyPath: ward.Path, AgencyLevel: ward.Level, ProcedureCode: proc.Code, ProcedureName: proc.Name,
 			Field: proc.Field, TimeLimit: proc.Limit(), Channel: channel, ReturnChannel: domain.ChannelPostal,
-			Applicant: domain.Applicant{Name: "Kiểm Thử Biên"}, Status: domain.StatusProcessing, ReceivedAt: received,
-			ClockStart: received, DueAt: received.Add(72 * time.Hour), Version: 1}
-		set(d)
-		d.AppointmentAt = d.DueAt
-		d.UpdatedAt = d.ReceivedAt
-		ev := domain.Event{Seq: 1, At: received, Action: domain.ActionIntake, ToStatus: domain.StatusReceived, Actor: "test"}
-		out = append(out, &domain.ImportedDossier{Dossier: d, Events: []domain.Event{ev}})
+			Applicant: domain.Applicant{Name: "Kiểm Thử Biên"}, ReceivedAt: received}
+		intake := rules.Intake(d, "test", "")
+		if !due.IsZero() {
+			intake.Details["due_at"], intake.Details["due_at_given"] = due, true
+		}
+		events := []domain.Event{*intake}
+		for i, e := range then {
+			e.Seq, e.Actor, e.FromStatus = i+2, "test", events[len(events)-1].ToStatus
+			events = append(events, e)
+			switch e.Action {
+			case domain.ActionResolve:
+				d.ResolvedAt, d.Outcome = &e.At, domain.OutcomeApproved
+			case domain.ActionReturn:
+				d.ReturnedAt, d.ReturnedChannel = &e.At, domain.ChannelPostal
+			case domain.ActionWithdraw:
+				d.WithdrawnAt = &e.At
+			case domain.ActionApologize:
+				d.ApologizedAt = &e.At
+			}
+			d.Status = e.ToStatus
+		}
+		rules.Judge(d, events)
+		d.AppointmentAt, d.UpdatedAt = d.DueAt, events[len(events)-1].At
+		out = append(out, &domain.ImportedDossier{Dossier: d, Events: events})
 	}
-	resolve := func(d *domain.Dossier, at time.Time, t domain.Timeliness) {
-		d.Status, d.ResolvedAt, d.Outcome, d.Timeliness = domain.StatusResolved, &at, domain.OutcomeApproved, t
+	ev := func(a domain.Action, at time.Time, to domain.Status) domain.Event {
+		return domain.Event{Action: a, At: at, ToStatus: to}
 	}
+	resolve := func(at time.Time) domain.Event { return ev(domain.ActionResolve, at, domain.StatusResolved) }
 	for _, p := range periods {
 		start, end := p.Start(), p.End()
-		// New at the first moment; resolved at the moment after the period: pending, due exactly then (within).
-		mk(start, domain.ChannelOnline, func(d *domain.Dossier) { d.DueAt = end; resolve(d, end, domain.TimelinessOnTime) })
-		// Carried over; resolved at the first moment, late after an apology.
-		mk(start.Add(-time.Second), domain.ChannelDirect, func(d *domain.Dossier) {
-			d.DueAt = start.Add(-eps)
-			ap := start.Add(-time.Hour)
-			d.ApologizedAt = &ap
-			resolve(d, start, domain.TimelinessLate)
-		})
+		// New at the first moment; resolved at the moment after the period: pending, late only
+		// from the minute after its due time (within).
+		mk(start, end.Add(-time.Minute), domain.ChannelOnline, resolve(end))
+		// Received at the last moment by post, late a moment before the end: pending and overdue.
+		mk(end.Add(-eps), end.Add(-time.Minute-eps), domain.ChannelPostal)
+		// Carried over; apologised for, then resolved at the first moment, late.
+		mk(start.Add(-time.Hour), start.Add(-30*time.Minute), domain.ChannelDirect,
+			ev(domain.ActionApologize, start.Add(-40*time.Minute), domain.StatusReceived), resolve(start))
 		// Resolved just before the period: out of scope.
-		mk(start.Add(-2*time.Hour), domain.ChannelDirect, func(d *domain.Dossier) { resolve(d, start.Add(-eps), domain.TimelinessEarly) })
+		mk(start.Add(-2*time.Hour), time.Time{}, domain.ChannelDirect, resolve(start.Add(-eps)))
 		// Withdrawn at the first moment: in scope, withdrawn.
-		mk(start.Add(-3*time.Hour), domain.ChannelPostal, func(d *domain.Dossier) {
-			w := start
-			d.Status, d.WithdrawnAt = domain.StatusWithdrawn, &w
-		})
-		// Received at the last moment by post, due just before the end: pending and overdue.
-		mk(end.Add(-eps), domain.ChannelPostal, func(d *domain.Dossier) { d.DueAt = end.Add(-eps) })
+		mk(start.Add(-3*time.Hour), time.Time{}, domain.ChannelPostal, ev(domain.ActionWithdraw, start, domain.StatusWithdrawn))
 		// Received at the moment after the period: not in it.
-		mk(end, domain.ChannelOnline, func(d *domain.Dossier) {})
-		// Resolved without a stored timeliness: late after the due time, on time otherwise.
-		mk(start.Add(time.Hour), domain.ChannelDirect, func(d *domain.Dossier) {
-			d.DueAt = start.Add(90 * time.Minute)
-			resolve(d, start.Add(2*time.Hour), "")
-		})
-		mk(start.Add(time.Hour), domain.ChannelOnline, func(d *domain.Dossier) {
-			d.DueAt = start.Add(3 * time.Hour)
-			resolve(d, start.Add(2*time.Hour), "")
-		})
+		mk(end, time.Time{}, domain.ChannelOnline)
+		// Resolved within the minute of its due time (on time), and a minute after (late).
+		mk(start.Add(time.Hour), start.Add(90*time.Minute), domain.ChannelDirect, resolve(start.Add(90*time.Minute+59*time.Second)))
+		mk(start.Add(time.Hour), start.Add(90*time.Minute), domain.ChannelOnline, resolve(start.Add(91*time.Minute)))
 		// Results returned by post at the first moment (in) and at the moment after (out).
 		for _, at := range []time.Time{start, end} {
-			mk(at.Add(-5*time.Hour), domain.ChannelDirect, func(d *domain.Dossier) {
-				resolve(d, at.Add(-4*time.Hour), domain.TimelinessEarly)
-				r := at
-				d.Status, d.ReturnedAt, d.ReturnedChannel = domain.StatusReturned, &r, domain.ChannelPostal
-			})
+			mk(at.Add(-5*time.Hour), time.Time{}, domain.ChannelDirect, resolve(at.Add(-4*time.Hour)),
+				ev(domain.ActionReturn, at, domain.StatusReturned))
 		}
 	}
 	return out
@@ -232,65 +242,21 @@ func insertFeedback(tb testing.TB, st *store.Store, data *demo.Data, periods []d
 
 type rowKey struct{ field, level string }
 
-// expectFields counts, in Go and by DOMAIN.md's rules, the figures of the dossiers under scope.
-func expectFields(ds []*domain.Dossier, scope string, p domain.Period) map[rowKey]domain.DossierFigures {
-	start, end := p.Start(), p.End()
+// expectFields counts, dossier by dossier from their histories, the figures of the dossiers
+// under scope: domain.Rules.Count, the definition the report's SQL must follow.
+func expectFields(rules domain.Rules, ds []*domain.ImportedDossier, scope string, p domain.Period) map[rowKey]domain.DossierFigures {
 	out := map[rowKey]domain.DossierFigures{}
-	for _, d := range ds {
-		if !strings.HasPrefix(d.AgencyPath, scope) || !d.ReceivedAt.Before(end) {
-			continue
-		}
-		if d.ResolvedAt != nil && d.ResolvedAt.Before(start) || d.WithdrawnAt != nil && d.WithdrawnAt.Before(start) {
+	for _, imp := range ds {
+		d := imp.Dossier
+		if !strings.HasPrefix(d.AgencyPath, scope) {
 			continue
 		}
 		k := rowKey{d.Field, string(d.AgencyLevel)}
 		f := out[k]
-		f.Received++
-		if d.ReceivedAt.Before(start) {
-			f.CarriedOver++
-		} else {
-			f.New++
-			switch d.Channel {
-			case domain.ChannelOnline:
-				f.NewOnline++
-			case domain.ChannelPostal:
-				f.NewPostal++
-			default:
-				f.NewDirect++
-			}
+		rules.Count(&f, d, imp.Events, p)
+		if f != (domain.DossierFigures{}) {
+			out[k] = f
 		}
-		switch {
-		case d.ResolvedAt != nil && d.ResolvedAt.Before(end):
-			f.Resolved++
-			t := d.Timeliness
-			if t == "" {
-				t = domain.TimelinessOnTime
-				if d.ResolvedAt.After(d.DueAt) {
-					t = domain.TimelinessLate
-				}
-			}
-			switch t {
-			case domain.TimelinessEarly:
-				f.Early++
-			case domain.TimelinessOnTime:
-				f.OnTime++
-			default:
-				f.Late++
-				if d.ApologizedAt != nil {
-					f.LateWithApology++
-				}
-			}
-		case d.WithdrawnAt != nil && d.WithdrawnAt.Before(end):
-			f.Withdrawn++
-		default:
-			f.Pending++
-			if d.DueAt.Before(end) {
-				f.PendingOverdue++
-			} else {
-				f.PendingWithin++
-			}
-		}
-		out[k] = f
 	}
 	return out
 }
@@ -343,7 +309,7 @@ func TestReportFiguresMatchKnownAnswers(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := expectFields(f.dossiers, a.Path, p)
+				want := expectFields(f.rules, f.items, a.Path, p)
 				got := map[rowKey]domain.DossierFigures{}
 				for _, r := range rows {
 					if err := r.Check(); err != nil {
@@ -493,9 +459,10 @@ func checkAppendix(t *testing.T, f *reportFixture, a *domain.Agency, p domain.Pe
 		}
 		postal[k.level] = pf
 	}
+	onlineByLevel := map[string]domain.OnlineFigures{}
 	for _, pr := range f.procedures {
-		if pr.PublishedOn.After(p.To) {
-			continue // not yet in the catalogue at the end of the period
+		if pr.PublishedOn.After(p.To) || !shown[string(pr.Level)] {
+			continue // not yet in the catalogue at the end of the period, or of a level not shown
 		}
 		if !pr.PublishedOn.Before(p.From) {
 			published++
@@ -515,6 +482,18 @@ func checkAppendix(t *testing.T, f *reportFixture, a *domain.Agency, p domain.Pe
 		if pr.OnlineProvided != domain.OnlineNone && byCode[pr.Code].online > 0 {
 			online.DossiersTotal += byCode[pr.Code].received
 			online.DossiersOnline += byCode[pr.Code].online
+		}
+		if x := acts[actKey{string(pr.Level), pr.Code}]; pr.OnlineProvided != domain.OnlineNone && x.ReceivedOnline > 0 {
+			o := onlineByLevel[string(pr.Level)]
+			o.DossiersTotal += x.Received
+			o.DossiersOnline += x.ReceivedOnline
+			onlineByLevel[string(pr.Level)] = o
+		}
+	}
+	for _, l := range wantLevels {
+		got, want := app.SectionVII.OnlineByLevel[l], onlineByLevel[l]
+		if got.DossiersTotal != want.DossiersTotal || got.DossiersOnline != want.DossiersOnline {
+			t.Errorf("online_by_level.%s dossiers = %d/%d, want %d/%d", l, got.DossiersTotal, got.DossiersOnline, want.DossiersTotal, want.DossiersOnline)
 		}
 	}
 	if s3.ProceduresPublished != published || s3.ProceduresRepealed != repealed {
@@ -566,7 +545,7 @@ func TestReportManualFigures(t *testing.T) {
 	if err := f.st.PutManualFigures(ctx, city.Code, p.Key(), domain.ManualFigures{"plan_tasks": 1.5}, "x", reportNow); domain.ErrorCode(err) != domain.EINVALID {
 		t.Fatalf("bad figure: %v, want EINVALID", err)
 	}
-	for _, m := range []domain.ManualFigures{{"plan_tasks": 12, "survey_satisfaction_rate": 99.5}, {"plan_tasks": 14}} {
+	for _, m := range []domain.ManualFigures{{"plan_tasks": 12, "plan_completion_rate": 99.5}, {"plan_tasks": 14}} {
 		if err := f.st.PutManualFigures(ctx, city.Code, p.Key(), m, "city.reporter", reportNow); err != nil {
 			t.Fatal(err)
 		}

@@ -198,6 +198,14 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 // utc normalises a time for storage: UTC, microsecond precision (PostgreSQL's).
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
+// utcOpt is utc for a time whose zero value means none.
+func utcOpt(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return utcPtr(&t)
+}
+
 // utcPtr is utc for optional times.
 func utcPtr(t *time.Time) *time.Time {
 	if t == nil {

@@ -84,21 +84,20 @@ func loadCalendar(log *slog.Logger, args []string) error {
 		return err
 	}
 	defer st.Close()
+	var load []domain.CalendarYear
 	for _, y := range years {
 		if len(want) > 0 && !want[y.Year] {
 			continue
 		}
 		delete(want, y.Year)
-		if err := st.PutCalendarYear(ctx, y); err != nil {
-			return fmt.Errorf("year %d: %w", y.Year, err)
-		}
-		log.Info("calendar loaded", "year", y.Year, "holidays", len(y.Holidays), "extra_workdays", len(y.ExtraWorkdays), "source", y.Source)
+		load = append(load, y)
+		log.Info("calendar", "year", y.Year, "holidays", len(y.Holidays), "extra_workdays", len(y.ExtraWorkdays), "source", y.Source)
 	}
 	for y := range want {
 		return fmt.Errorf("no official calendar is shipped for %d; PUT /api/v1/calendar/%d to enter it", y, y)
 	}
-	changed, err := newDesk(cfg, st).RecomputeOpenDossiers(ctx, "calendar-load")
-	log.Info("recomputed the due times of open dossiers", "changed", changed)
+	changed, err := newDesk(cfg, st).PutCalendars(ctx, "calendar-load", load...)
+	log.Info("calendars loaded; dossiers judged again", "years", len(load), "changed", changed)
 	return err
 }
 
