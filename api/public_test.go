@@ -16,10 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 	"golang.org/x/text/unicode/norm"
 
+	"motcua/qr/qrtest"
 	"motcua/store"
 )
 
@@ -530,19 +529,10 @@ func pdfQR(t testing.TB, pdf []byte) string {
 	return decodeQR(t, img)
 }
 
-// decodeQR reads the QR code in img with gozxing, a decoder independent of the encoder.
+// decodeQR reads the QR code in img with zbarimg, a decoder independent of the encoder.
 func decodeQR(t testing.TB, img image.Image) string {
 	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true, gozxing.DecodeHintType_CHARACTER_SET: "UTF-8"}
-	res, err := zxqr.NewQRCodeReader().Decode(bmp, hints)
-	if err != nil {
-		t.Fatalf("decode QR: %v", err)
-	}
-	return res.GetText()
+	return qrtest.Decode(t, img)
 }
 
 // publicCacheHits reads how many public answers the server gave from its cache (/metrics).

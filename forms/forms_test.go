@@ -14,11 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
-
 	"motcua/domain"
 	"motcua/qr"
+	"motcua/qr/qrtest"
 )
 
 // MustTools skips the test when the poppler tools are missing, or fails it
@@ -131,22 +129,10 @@ func RasterPage(tb testing.TB, path string, page int) image.Image {
 	return img
 }
 
-// DecodeQR finds and decodes the QR code in img with gozxing.
+// DecodeQR finds and decodes the QR code in img with zbarimg.
 func DecodeQR(tb testing.TB, img image.Image) string {
 	tb.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	hints := map[gozxing.DecodeHintType]interface{}{
-		gozxing.DecodeHintType_TRY_HARDER:    true,
-		gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
-	}
-	res, err := zxqr.NewQRCodeReader().Decode(bmp, hints)
-	if err != nil {
-		tb.Fatalf("no QR code found on the page: %v", err)
-	}
-	return res.GetText()
+	return qrtest.Decode(tb, img)
 }
 
 // MustLookupURL returns a lookup URL with a freshly signed token.

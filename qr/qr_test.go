@@ -2,31 +2,23 @@ package qr_test
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
-
 	"motcua/domain"
 	"motcua/qr"
+	"motcua/qr/qrtest"
 )
 
-// decodeQR reads the QR code in img with gozxing, an implementation independent of the encoder.
+// decodeQR reads the QR code in img with zbarimg, an implementation independent of the encoder.
 func decodeQR(tb testing.TB, img image.Image) string {
 	tb.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		tb.Fatalf("bitmap: %v", err)
-	}
-	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_CHARACTER_SET: "UTF-8"}
-	res, err := zxqr.NewQRCodeReader().Decode(bmp, hints)
-	if err != nil {
-		tb.Fatalf("decode QR: %v", err)
-	}
-	return res.GetText()
+	return qrtest.Decode(tb, img)
 }
 
 func TestPNGRoundTrip(t *testing.T) {
@@ -82,5 +74,33 @@ func TestPNGInvalid(t *testing.T) {
 				t.Errorf("got an image")
 			}
 		})
+	}
+}
+
+// TestEveryLookupURLDecodes prints many freshly signed lookup URLs, as the receipts do, and
+// reads each back: a code that a decoder misses now and then would fail this test often.
+func TestEveryLookupURLDecodes(t *testing.T) {
+	s, err := qr.NewSigner([]byte("0123456789abcdef0123456789abcdef-qr-test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i := range 100 {
+		tok, _, err := s.NewToken()
+		if err != nil {
+			t.Fatal(err)
+		}
+		url := qr.LookupURL("https://dichvucong.example.gov.vn", tok)
+		b, err := qr.PNG(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("%03d.png", i))
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got := qrtest.DecodeFile(t, path); got != url {
+			t.Fatalf("decoded %q, want %q", got, url)
+		}
 	}
 }

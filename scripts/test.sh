@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: go vet, then the whole suite with the race detector twice, once on the
+# Runs every test: gofmt, go mod tidy and go vet, then the whole suite with the race detector twice, once on the
 # embedded SQLite database and once on a throwaway PostgreSQL cluster that this script
 # starts (installing PostgreSQL and the other test tools from Debian's packages when they
 # are missing and we are root) and stops again.
@@ -15,6 +15,7 @@ pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || tru
 [ -n "$pgbin" ] && [ -x "$pgbin/initdb" ] || need+=(postgresql)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)
+command -v zbarimg >/dev/null || need+=(zbar-tools)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ]; then
 		echo "installing ${need[*]}"
@@ -73,6 +74,13 @@ step() {
 	fi
 }
 
+unformatted() {
+	local files
+	files=$(gofmt -l $(git ls-files '*.go'))
+	[ -z "$files" ] || { echo "not gofmt-ed:" $files; return 1; }
+}
+step "gofmt" unformatted
+step "go mod tidy" go mod tidy -diff
 step "go vet" go vet "${pkgs[@]}"
 step "tests on SQLite" go test -race -count=1 -timeout 30m "${pkgs[@]}"
 step "tests on PostgreSQL (port $port)" env MOTCUA_TEST_DATABASE_URL="$pgurl" go test -race -count=1 -timeout 30m "${pkgs[@]}"
