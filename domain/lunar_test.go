@@ -12,7 +12,7 @@ import (
 //   - [HND] Hồ Ngọc Đức, "Âm lịch Việt Nam", tables of Tết 1800–2199 computed at UTC+7
 //     (https://www.informatik.uni-leipzig.de/~duc/amlich/), and his note "Lịch Việt Nam và lịch
 //     Trung Quốc" on the years the two differ;
-//   - [1968] the Tết offensive: North Vietnam, on UTC+7 since 8/8/1967, kept Tết on 29/1/1968;
+//   - [1968] the Tết offensive: North Vietnam, on UTC+7 since 1967, kept Tết on 29/1/1968;
 //     the South (UTC+8) on 30/1 (e.g. Wikipedia, "Tết Offensive", background);
 //   - [1985] Tết Ất Sửu: 21/1/1985 in Vietnam, 20/2/1985 in China, the largest difference
 //     (Hồ Ngọc Đức, above; Wikipedia "Tết", "Vietnamese calendar");
@@ -23,6 +23,7 @@ import (
 //     Công văn 9859/VPCP-KGVX (13/10/2025) for 17/2/2026 (mùng 1 Tết Bính Ngọ), and for
 //     earlier years the Labour Ministry's notices as reported by Vietnam News each year.
 func TestLunarNewYear(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		year int
 		want string
@@ -69,6 +70,7 @@ func TestLunarNewYear(t *testing.T) {
 // (Thông báo 5326/TB-LĐTBXH), 2024 Thursday 18/4 (calendars/2024.json), 2025 Monday 7/4
 // (calendars/2025.json), 2026 Sunday 26/4 (Thanh Niên, 23/2/2026: off in lieu Monday 27/4).
 func TestHungKings(t *testing.T) {
+	t.Parallel()
 	for year, want := range map[int]string{2022: "2022-04-10", 2023: "2023-04-29", 2024: "2024-04-18", 2025: "2025-04-07", 2026: "2026-04-26"} {
 		got, ok := domain.SolarOf(domain.LunarDate{Year: year, Month: 3, Day: 10})
 		if !ok || got.String() != want {
@@ -81,6 +83,7 @@ func TestHungKings(t *testing.T) {
 // tháng 6 nhuận 2025 (as printed on Vietnamese calendars), and that a year without one has
 // none.
 func TestLunarLeapMonths(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		year, month int
 		ok          bool
@@ -106,6 +109,7 @@ func TestLunarLeapMonths(t *testing.T) {
 // checks that lunar days run 1, 2, … without gaps, months have 29 or 30 days and years 12 or
 // 13 months.
 func TestLunarRoundTrip(t *testing.T) {
+	t.Parallel()
 	prev := domain.LunarOf(domain.Date{Year: 1899, Month: time.December, Day: 31})
 	for d := (domain.Date{Year: 1900, Month: time.January, Day: 1}); d.Year <= 2100; d = d.AddDays(1) {
 		l := domain.LunarOf(d)
@@ -126,6 +130,7 @@ func TestLunarRoundTrip(t *testing.T) {
 }
 
 func TestSolarOf_Invalid(t *testing.T) {
+	t.Parallel()
 	for _, l := range []domain.LunarDate{
 		{Year: 2024, Month: 0, Day: 1}, {Year: 2024, Month: 13, Day: 1}, {Year: 2024, Month: 1, Day: 0},
 		{Year: 2024, Month: 1, Day: 31}, {Year: 2024, Month: 1, Day: 1, Leap: true},

@@ -41,9 +41,11 @@ type StatutoryHoliday struct {
 // fixes for Gregorian year y, weekend or not. Where the law leaves a choice, it takes what
 // the government's yearly announcements have usually taken:
 //   - Tết (art. 112.1.b, five days): the last day of the old lunar year and the first four of
-//     the new, the five days most past announcements named as Tết's (2026: 29 tháng Chạp to
-//     mùng 4, 16–20/2); where an announcement moved them (2024, 2025), the move is listed as
-//     that year's swap in the test that compares the announced years with this rule;
+//     the new — the first of the options the yearly notices give employers ("01 ngày cuối
+//     năm và 04 ngày đầu năm âm lịch", or two and three), and the five days of the 2026
+//     announcement (29 tháng Chạp to mùng 4, 16–20/2). Where an announcement took an earlier
+//     day instead of a day in lieu (2024, 2025), the move is listed as that year's swap in
+//     the test that compares the announced years with this rule;
 //   - National Day (art. 112.1.đ, 2/9 and one day before or after): 1/9, as the announcements
 //     for 2025 and 2026 chose.
 func StatutoryHolidays(y int) []StatutoryHoliday {
