@@ -27,12 +27,14 @@ func TestCalendar(t *testing.T) {
 	}
 	e.do("PUT", "/api/v1/calendar/1800", "admin", map[string]any{"holidays": []string{}}).problem(400, "invalid_input", "year")
 	e.do("PUT", "/api/v1/calendar/2024", "city.reception", map[string]any{"holidays": []string{}}).problem(403, "forbidden")
-	e.do("GET", "/api/v1/calendar/2024", "admin", nil).expect(200, `"loaded":false`)
+	e.do("GET", "/api/v1/calendar/2024", "admin", nil).expect(200, `"source":"statutory"`, `"provisional":true`)
 
-	// A holiday on Tuesday moves the open dossier's due time by one day; the resolved one keeps its own.
+	// A holiday on Tuesday moves the open dossier's due time by one day. The year replaces the
+	// statutory 2024 (Tết, 18/4, …), so the resolved dossier is judged again too (2 dossiers); it
+	// keeps its printed appointment.
 	e.do("PUT", "/api/v1/calendar/2024", "admin", map[string]any{"holidays": []string{"2024-03-05"}, "extra_workdays": []string{"2024-05-04"}, "source": "test"}).
-		expect(200, `"recomputed_dossiers":1`)
-	e.do("GET", "/api/v1/calendar/2024", "admin", nil).expect(200, `"loaded":true`, `"2024-03-05"`, `"2024-05-04"`)
+		expect(200, `"recomputed_dossiers":2`)
+	e.do("GET", "/api/v1/calendar/2024", "admin", nil).expect(200, `"source":"custom"`, `"notice":"test"`, `"2024-03-05"`, `"2024-05-04"`)
 	d := e.do("GET", "/api/v1/dossiers/"+open, "ward1.specialist", nil).expect(200, `"action":"recompute_due"`).json()
 	if d["due_at"] != "2024-03-08T09:00:00+07:00" {
 		t.Errorf("open dossier due = %v, want Friday 09:00", d["due_at"])

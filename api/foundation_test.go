@@ -9,7 +9,7 @@ import (
 func TestOperations(t *testing.T) {
 	e := mustEnv(t)
 	e.do("GET", "/healthz", "", nil).expect(200, `"status":"ok"`)
-	e.do("GET", "/readyz", "", nil).expect(200, `"status":"ready"`, `"database":"ok"`, `"years_without_calendar"`)
+	e.do("GET", "/readyz", "", nil).expect(200, `"status":"ready"`, `"database":"ok"`, `"calendar":{"years":[{`, `"warnings":[`)
 	e.do("GET", "/metrics", "", nil).expect(200, "motcua_http_requests_total", "go_goroutines")
 }
 

@@ -39,11 +39,18 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	return c.Status(status).JSON(fiber.Map{"status": state, "details": details})
 }
 
-// readyDetails adds what other features want operators to see (e.g. calendar years missing).
+// readyDetails adds what other features want operators to see (e.g. the calendar each year
+// in use counts with). Checks that answer under "warnings" with a []string add their entries
+// to one list: things an operator should fix that leave the service ready.
 func (s *Server) readyDetails(c *fiber.Ctx) map[string]any {
 	out := map[string]any{}
 	for _, f := range s.readyChecks {
 		k, v := f(c)
+		if w, ok := v.([]string); ok && k == "warnings" {
+			prev, _ := out[k].([]string)
+			out[k] = append(prev, w...)
+			continue
+		}
 		out[k] = v
 	}
 	return out

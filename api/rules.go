@@ -1,6 +1,8 @@
 package api
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
 	"motcua/domain"
@@ -9,7 +11,22 @@ import (
 type calendarBody struct {
 	Holidays      []string `json:"holidays"`
 	ExtraWorkdays []string `json:"extra_workdays"`
-	Source        string   `json:"source"`
+	Notice        string   `json:"notice"`
+	Source        string   `json:"source"` // former name of notice, still read
+}
+
+// calendarAnswer is a year as GET and PUT /calendar/{year} show it: source is announced,
+// statutory (provisional) or custom; notice names where the days come from, in words.
+func calendarAnswer(y domain.CalendarYear) fiber.Map {
+	return fiber.Map{"year": y.Year, "holidays": nonNil(y.Holidays), "extra_workdays": nonNil(y.ExtraWorkdays),
+		"source": y.Kind, "provisional": y.Kind.Provisional(), "notice": y.Source}
+}
+
+func nonNil(ds []domain.Date) []domain.Date {
+	if ds == nil {
+		return []domain.Date{}
+	}
+	return ds
 }
 
 func parseDates(field string, in []string, p *domain.Problems) []domain.Date {
@@ -35,10 +52,14 @@ func (s *Server) putCalendar(c *fiber.Ctx) error {
 		return err
 	}
 	var p domain.Problems
-	if len(req.Source) > 500 {
-		p.Add("source", "is longer than 500 bytes")
+	notice, field := req.Notice, "notice"
+	if notice == "" && req.Source != string(domain.CalendarCustom) {
+		notice, field = req.Source, "source"
 	}
-	y := domain.CalendarYear{Year: year, Source: req.Source,
+	if len(notice) > 500 {
+		p.Add(field, "is longer than 500 bytes")
+	}
+	y := domain.CalendarYear{Year: year, Source: notice, Kind: domain.CalendarCustom,
 		Holidays: parseDates("holidays", req.Holidays, &p), ExtraWorkdays: parseDates("extra_workdays", req.ExtraWorkdays, &p)}
 	if err := p.Err(); err != nil {
 		return err
@@ -47,43 +68,59 @@ func (s *Server) putCalendar(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"year": y.Year, "holidays": y.Holidays, "extra_workdays": y.ExtraWorkdays,
-		"source": y.Source, "recomputed_dossiers": changed})
+	out := calendarAnswer(y)
+	out["recomputed_dossiers"] = changed
+	return c.JSON(out)
 }
 
+// getCalendar answers the calendar a year counts with: stored (announced or custom), or
+// computed from the law (statutory, provisional).
 func (s *Server) getCalendar(c *fiber.Ctx) error {
 	year, err := c.ParamsInt("year")
 	if err != nil {
 		return domain.Invalid("year", "must be a year")
 	}
-	years, err := s.store.CalendarYears(c.UserContext())
+	y, err := s.desk.CalendarYear(c.UserContext(), year)
 	if err != nil {
 		return err
 	}
-	for _, y := range years {
-		if y.Year == year {
-			return c.JSON(fiber.Map{"year": y.Year, "holidays": y.Holidays, "extra_workdays": y.ExtraWorkdays,
-				"source": y.Source, "loaded": true})
-		}
-	}
-	return c.JSON(fiber.Map{"year": year, "holidays": []string{}, "extra_workdays": []string{}, "loaded": false})
+	return c.JSON(calendarAnswer(y))
 }
 
-// calendarReady reports, for /readyz, the years around today that have no calendar loaded.
+// calendarYearsInUse are the years /readyz reports on: this year and the next.
+func (s *Server) calendarYearsInUse() []int {
+	y := domain.DateOf(s.now()).Year
+	return []int{y, y + 1}
+}
+
+// calendarReady reports, for /readyz, the calendar each year in use counts with.
 func (s *Server) calendarReady(c *fiber.Ctx) (string, any) {
 	rules, err := s.desk.Rules(c.UserContext())
 	if err != nil {
 		return "calendar", "unavailable"
 	}
-	var missing []int
-	y := domain.DateOf(s.now()).Year
-	for _, year := range []int{y, y + 1} {
-		if !rules.Calendar.HasYear(year) {
-			missing = append(missing, year)
+	years := []fiber.Map{}
+	for _, year := range s.calendarYearsInUse() {
+		k := rules.Calendar.YearKind(year)
+		years = append(years, fiber.Map{"year": year, "source": k, "provisional": k.Provisional()})
+	}
+	return "calendar", fiber.Map{"years": years}
+}
+
+// calendarWarnings warns, for /readyz, of each year in use that counts with its statutory
+// days only: the government's swaps are missing until its calendar is entered. The service
+// stays ready.
+func (s *Server) calendarWarnings(c *fiber.Ctx) (string, any) {
+	rules, err := s.desk.Rules(c.UserContext())
+	if err != nil {
+		return "warnings", []string{}
+	}
+	warnings := []string{}
+	for _, year := range s.calendarYearsInUse() {
+		if rules.Calendar.YearKind(year) == domain.CalendarStatutory {
+			warnings = append(warnings, fmt.Sprintf("calendar %d: statutory holidays only (computed from the Labour Code art. 112, provisional); "+
+				"enter the announced days with PUT /api/v1/calendar/%d once they are published", year, year))
 		}
 	}
-	if len(missing) == 0 {
-		return "calendar", "ok"
-	}
-	return "calendar", fiber.Map{"status": "weekends only", "years_without_calendar": missing}
+	return "warnings", warnings
 }

@@ -74,7 +74,7 @@ func New(st *store.Store, cfg Config) *Server {
 	if s.desk == nil {
 		s.desk = desk.New(st, desk.Config{WorkHours: cfg.WorkHours, SupplementClock: cfg.SupplementClock, Now: s.now})
 	}
-	s.readyChecks = append(s.readyChecks, s.calendarReady)
+	s.readyChecks = append(s.readyChecks, s.calendarReady, s.calendarWarnings)
 	s.metrics = newMetrics()
 	s.public = store.NewDossierCache[*publicAnswer](st, cfg.PublicCache)
 	s.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{

@@ -178,7 +178,7 @@ func Generate(cfg Config) (*Data, error) {
 	if g.receiveEnd.After(yearEnd) {
 		g.receiveEnd = yearEnd
 	}
-	g.rules = domain.Rules{Calendar: domain.NewCalendar(cfg.WorkHours, cfg.Calendar), Supplement: cfg.Supplement}
+	g.rules = domain.Rules{Calendar: domain.NewStatutoryCalendar(cfg.WorkHours, cfg.Calendar), Supplement: cfg.Supplement}
 	data := &Data{Calendar: cfg.Calendar}
 	city := &domain.Agency{Code: CityCode, Name: "UBND thành phố Sóc Trăng", Level: domain.LevelDistrict}
 	city.Path = domain.ChildPath("", city.Code)

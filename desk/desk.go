@@ -76,7 +76,7 @@ func (d *Desk) Rules(ctx context.Context) (domain.Rules, error) {
 		if err != nil {
 			return domain.Rules{}, err
 		}
-		c.rules = domain.Rules{Calendar: domain.NewCalendar(d.cfg.WorkHours, years), Supplement: d.cfg.SupplementClock}
+		c.rules = domain.Rules{Calendar: domain.NewStatutoryCalendar(d.cfg.WorkHours, years), Supplement: d.cfg.SupplementClock}
 		c.stamp = stamp
 	}
 	c.checkedAt = time.Now()

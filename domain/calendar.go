@@ -122,12 +122,15 @@ const (
 )
 
 // CalendarYear is one year's days off (public holidays and the days off around them)
-// and compensatory working days (ngày làm bù, usually Saturdays).
+// and compensatory working days (ngày làm bù, usually Saturdays). Source names the notices
+// the days come from, in words; Kind says whether they were announced, computed from the law
+// or entered by an administrator ("" counts as CalendarCustom).
 type CalendarYear struct {
-	Year          int    `json:"year"`
-	Holidays      []Date `json:"holidays"`
-	ExtraWorkdays []Date `json:"extra_workdays"`
-	Source        string `json:"source,omitempty"`
+	Year          int          `json:"year"`
+	Holidays      []Date       `json:"holidays"`
+	ExtraWorkdays []Date       `json:"extra_workdays"`
+	Source        string       `json:"source,omitempty"`
+	Kind          CalendarKind `json:"kind,omitempty"`
 }
 
 // Validate returns EINVALID listing every problem by field ("year", "holidays[2]",
@@ -173,14 +176,25 @@ func (y CalendarYear) Validate() error {
 const calMaxWalkDays = 40 * 366
 
 // Calendar is the working calendar: working hours, and per loaded year its holidays and
-// compensatory working days. A year not loaded has weekends off only. A Calendar is
-// immutable after NewCalendar and safe for concurrent use.
+// compensatory working days. A year not loaded has weekends off only (NewCalendar), or the
+// days off the law fixes (NewStatutoryCalendar). A Calendar is immutable after it is made and
+// safe for concurrent use.
 type Calendar struct {
-	hours    WorkHours
-	perDay   time.Duration
-	years    map[int]bool
-	holidays map[Date]bool
-	extras   map[Date]bool
+	hours     WorkHours
+	perDay    time.Duration
+	years     map[int]CalendarKind
+	holidays  map[Date]bool
+	extras    map[Date]bool
+	statutory bool // a year not loaded counts with StatutoryYear
+}
+
+// NewStatutoryCalendar builds a calendar like NewCalendar in which every year not given
+// counts with its statutory days off (StatutoryYear), computed when first needed: no year
+// counts weekends only.
+func NewStatutoryCalendar(h WorkHours, years []CalendarYear) *Calendar {
+	c := NewCalendar(h, years)
+	c.statutory = true
+	return c
 }
 
 // NewCalendar builds a calendar. Hours that are empty or invalid (see ParseWorkHours) are
@@ -192,7 +206,7 @@ func NewCalendar(h WorkHours, years []CalendarYear) *Calendar {
 	}
 	c := &Calendar{
 		hours:    append(WorkHours(nil), h...),
-		years:    make(map[int]bool),
+		years:    make(map[int]CalendarKind),
 		holidays: make(map[Date]bool),
 		extras:   make(map[Date]bool),
 	}
@@ -205,7 +219,10 @@ func NewCalendar(h WorkHours, years []CalendarYear) *Calendar {
 		if last[y.Year] != i {
 			continue
 		}
-		c.years[y.Year] = true
+		c.years[y.Year] = y.Kind
+		if y.Kind == "" {
+			c.years[y.Year] = CalendarCustom
+		}
 		for _, d := range y.Holidays {
 			if d.Year == y.Year {
 				c.holidays[d] = true
@@ -234,8 +251,25 @@ func (c *Calendar) or() *Calendar {
 // WorkHours returns the calendar's working hours.
 func (c *Calendar) WorkHours() WorkHours { return append(WorkHours(nil), c.or().hours...) }
 
-// HasYear reports whether the year's holidays are loaded; if not, only weekends are off.
-func (c *Calendar) HasYear(year int) bool { return c.or().years[year] }
+// HasYear reports whether the year's holidays are loaded; if not, the year counts with its
+// statutory days off (NewStatutoryCalendar) or weekends only (NewCalendar).
+func (c *Calendar) HasYear(year int) bool {
+	_, ok := c.or().years[year]
+	return ok
+}
+
+// YearKind says what the calendar counts the year with: the loaded year's kind,
+// CalendarStatutory for a year computed from the law, or "" for a year counting weekends only.
+func (c *Calendar) YearKind(year int) CalendarKind {
+	c = c.or()
+	if k, ok := c.years[year]; ok {
+		return k
+	}
+	if c.statutory {
+		return CalendarStatutory
+	}
+	return ""
+}
 
 // IsWorkday reports whether d is a working day: a compensatory working day, or a Monday to
 // Friday that is not a holiday.
@@ -244,15 +278,28 @@ func (c *Calendar) IsWorkday(d Date) bool {
 	if c.extras[d] {
 		return true
 	}
-	if c.holidays[d] {
+	if c.isHoliday(d) {
 		return false
 	}
 	wd := d.Weekday()
 	return wd != time.Saturday && wd != time.Sunday
 }
 
-// isHoliday reports whether d is a listed holiday (weekend or not).
-func (c *Calendar) isHoliday(d Date) bool { return c.or().holidays[d] }
+// isHoliday reports whether d is a listed holiday (weekend or not), or a statutory day off of
+// a year not loaded.
+func (c *Calendar) isHoliday(d Date) bool {
+	c = c.or()
+	if c.holidays[d] {
+		return true
+	}
+	if !c.statutory {
+		return false
+	}
+	if _, loaded := c.years[d.Year]; loaded {
+		return false
+	}
+	return statutoryDaysOff(d.Year)[d]
+}
 
 // NextWorkingMoment returns t itself when t is within the working hours of a working day,
 // otherwise the start of the next working span (lunch → 13:00, Saturday night → Monday 07:00).

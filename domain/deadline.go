@@ -127,6 +127,14 @@ type SkippedDay struct {
 	Reason string `json:"reason"`
 }
 
+// DeadlineYear is a year a deadline counts through and the calendar it counts it with:
+// Source is announced, statutory (Provisional) or custom, or "" for weekends only.
+type DeadlineYear struct {
+	Year        int          `json:"year"`
+	Source      CalendarKind `json:"source"`
+	Provisional bool         `json:"provisional"`
+}
+
 // ClockStop is a time the clock stood still: From the stopping event, To the event that
 // started it again (nil while stopped). WorkingTimeAdded is how far the stop pushed the due
 // time (0 for a supplement that restarts the limit, or a stop after the due time).
@@ -142,28 +150,31 @@ type ClockStop struct {
 // working time left that day). While Stopped, Due is the due time as it stood when the clock
 // stopped and Remaining the working time then left. SkippedDays and ExtraWorkdays cover the
 // days from the clock start to Due; MissingYears are the years from intake to Due (or the last
-// event) without a loaded calendar, counted with weekends off only. LateSince is when the
+// event) without a loaded calendar, counted with weekends off only (never with the
+// service's own calendar, which computes such years from the law); CalendarYears says, for
+// each of those years, which calendar counted it. LateSince is when the
 // running clock passed the due time before the last clock event (lateness is a fact that
 // stays: nil when it did not); see LateAt for lateness at a given moment. Durations appear in
 // JSON as whole minutes (*_minutes).
 type Deadline struct {
-	ReceivedAt    time.Time     `json:"received_at"`
-	ClockStart    time.Time     `json:"clock_start"`
-	Limit         TimeLimit     `json:"limit"`
-	LimitText     string        `json:"limit_text"`
-	WorkingTime   time.Duration `json:"-"`
-	Due           time.Time     `json:"due_at"`
-	Stopped       bool          `json:"stopped"`
-	Remaining     time.Duration `json:"-"`
-	SkippedDays   []SkippedDay  `json:"skipped_days"`
-	ExtraWorkdays []Date        `json:"extra_workdays"`
-	Stops         []ClockStop   `json:"stops"`
-	Restarts      []time.Time   `json:"restarts"`
-	MissingYears  []int         `json:"missing_years"`
-	LateSince     *time.Time    `json:"late_since"`
-	TransferDue   time.Time     `json:"transfer_due_at"`
-	TransferredAt *time.Time    `json:"transferred_at"`
-	Steps         []string      `json:"steps"`
+	ReceivedAt    time.Time      `json:"received_at"`
+	ClockStart    time.Time      `json:"clock_start"`
+	Limit         TimeLimit      `json:"limit"`
+	LimitText     string         `json:"limit_text"`
+	WorkingTime   time.Duration  `json:"-"`
+	Due           time.Time      `json:"due_at"`
+	Stopped       bool           `json:"stopped"`
+	Remaining     time.Duration  `json:"-"`
+	SkippedDays   []SkippedDay   `json:"skipped_days"`
+	ExtraWorkdays []Date         `json:"extra_workdays"`
+	Stops         []ClockStop    `json:"stops"`
+	Restarts      []time.Time    `json:"restarts"`
+	MissingYears  []int          `json:"missing_years"`
+	CalendarYears []DeadlineYear `json:"calendar_years"`
+	LateSince     *time.Time     `json:"late_since"`
+	TransferDue   time.Time      `json:"transfer_due_at"`
+	TransferredAt *time.Time     `json:"transferred_at"`
+	Steps         []string       `json:"steps"`
 }
 
 // MarshalJSON writes WorkingTimeAdded as working_time_added_minutes.

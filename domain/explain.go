@@ -68,10 +68,11 @@ func explainStep(s clockStep) string {
 }
 
 // explainDays lists the days from the clock start to the due time that the clock did not
-// count (weekends, holidays) and the compensatory working days it did, and the years from the
-// intake on that have no calendar; it fills them into dl.
+// count (weekends, holidays) and the compensatory working days it did, and the calendar each
+// year from the intake on is counted with (announced, statutory, custom, or none); it fills
+// them into dl.
 func explainDays(c *Calendar, run clockRun, dl *Deadline) []string {
-	dl.SkippedDays, dl.ExtraWorkdays, dl.MissingYears = []SkippedDay{}, []Date{}, []int{}
+	dl.SkippedDays, dl.ExtraWorkdays, dl.MissingYears, dl.CalendarYears = []SkippedDay{}, []Date{}, []int{}, []DeadlineYear{}
 	var steps []string
 	var weekends int
 	var holidays []Date
@@ -98,9 +99,18 @@ func explainDays(c *Calendar, run clockRun, dl *Deadline) []string {
 		steps = append(steps, fmt.Sprintf("Tính cả ngày làm bù: %s.", dlDates(dl.ExtraWorkdays)))
 	}
 	for y, i := DateOf(run.received).Year, 0; y <= DateOf(run.last).Year && i < dlMaxYears; y, i = y+1, i+1 {
-		if !c.HasYear(y) {
+		kind := c.YearKind(y)
+		dl.CalendarYears = append(dl.CalendarYears, DeadlineYear{Year: y, Source: kind, Provisional: kind.Provisional()})
+		switch kind {
+		case "":
 			dl.MissingYears = append(dl.MissingYears, y)
 			steps = append(steps, fmt.Sprintf("Chưa có lịch nghỉ lễ năm %d: chỉ trừ thứ Bảy, Chủ nhật.", y))
+		case CalendarAnnounced:
+			steps = append(steps, fmt.Sprintf("Năm %d: tính theo lịch nghỉ lễ, Tết đã công bố.", y))
+		case CalendarStatutory:
+			steps = append(steps, fmt.Sprintf("Năm %d: chưa có lịch nghỉ lễ công bố, tạm tính các ngày nghỉ lễ, Tết theo Bộ luật Lao động 2019 điều 112 (có thể thay đổi khi lịch được công bố).", y))
+		default:
+			steps = append(steps, fmt.Sprintf("Năm %d: tính theo lịch nghỉ lễ, Tết do quản trị viên nhập.", y))
 		}
 	}
 	return steps

@@ -16,6 +16,7 @@ type calendarRow struct {
 	Holidays      string
 	ExtraWorkdays string
 	Source        string
+	Kind          string
 	UpdatedAt     time.Time
 }
 
@@ -42,13 +43,23 @@ func parseDateList(s string) []domain.Date {
 	return out
 }
 
-// PutCalendarYear replaces one year's holidays and compensatory working days.
+// PutCalendarYear replaces one year's holidays and compensatory working days, with its kind
+// (announced or custom; "" stores custom). EINVALID for a bad year or a statutory one: a
+// statutory year is computed, never stored.
 func (s *Store) PutCalendarYear(ctx context.Context, y domain.CalendarYear) error {
 	if err := y.Validate(); err != nil {
 		return err
 	}
+	kind := y.Kind
+	switch kind {
+	case "":
+		kind = domain.CalendarCustom
+	case domain.CalendarAnnounced, domain.CalendarCustom:
+	default:
+		return domain.Invalid("kind", "must be announced or custom")
+	}
 	row := calendarRow{Year: y.Year, Holidays: dateList(y.Holidays), ExtraWorkdays: dateList(y.ExtraWorkdays),
-		Source: y.Source, UpdatedAt: utc(s.now())}
+		Source: y.Source, Kind: string(kind), UpdatedAt: utc(s.now())}
 	return translate(s.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error)
 }
 
@@ -61,7 +72,7 @@ func (s *Store) CalendarYears(ctx context.Context) ([]domain.CalendarYear, error
 	out := make([]domain.CalendarYear, len(rows))
 	for i, r := range rows {
 		out[i] = domain.CalendarYear{Year: r.Year, Holidays: parseDateList(r.Holidays),
-			ExtraWorkdays: parseDateList(r.ExtraWorkdays), Source: r.Source}
+			ExtraWorkdays: parseDateList(r.ExtraWorkdays), Source: r.Source, Kind: domain.CalendarKind(r.Kind)}
 	}
 	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"motcua/calendars"
+	"motcua/desk"
 	"motcua/domain"
 	"motcua/store"
 )
@@ -99,6 +100,23 @@ func loadCalendar(log *slog.Logger, args []string) error {
 	changed, err := newDesk(cfg, st).PutCalendars(ctx, "calendar-load", load...)
 	log.Info("calendars loaded; dossiers judged again", "years", len(load), "changed", changed)
 	return err
+}
+
+// loadShippedCalendars stores, on start, the shipped years the database does not hold yet
+// (desk.LoadShippedCalendars); a year an admin set is kept. A failure is logged and the
+// service starts all the same: a year not stored counts with its statutory days.
+func loadShippedCalendars(ctx context.Context, log *slog.Logger, dk *desk.Desk) {
+	res, err := dk.LoadShippedCalendars(ctx, "calendar-load")
+	if err != nil {
+		log.Error("loading the shipped calendars", "err", err, "years", res.Loaded)
+		return
+	}
+	if len(res.Loaded) > 0 {
+		log.Info("shipped calendars loaded; dossiers judged again", "years", res.Loaded, "changed", res.Changed)
+	}
+	if len(res.KeptSet) > 0 {
+		log.Info("shipped calendars not loaded over the years an admin set (motcua calendar load YEAR replaces them)", "years", res.KeptSet)
+	}
 }
 
 // cliAdmin is who a maintenance command acts as: an admin over every agency.

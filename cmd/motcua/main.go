@@ -110,6 +110,7 @@ func serve(log *slog.Logger) error {
 		return err
 	}
 	dk := newDesk(cfg, st)
+	loadShippedCalendars(ctx, log, dk)
 	srv := api.New(st, apiConfig(cfg, log, dk))
 	stopJobs, err := startJobs(ctx, log, cfg, dk, st)
 	if err != nil {

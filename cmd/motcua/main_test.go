@@ -89,6 +89,10 @@ func TestServeStopsCleanlyAndKeepsData(t *testing.T) {
 	if err != nil || res.StatusCode != 201 {
 		t.Fatalf("create agency: %v %v", err, res)
 	}
+	// A fresh database counts with the shipped years without `motcua calendar load`.
+	if body := getBody(t, base+"/api/v1/calendar/2026", token); !strings.Contains(body, `"source":"announced"`) {
+		t.Errorf("calendar 2026 on a fresh start: %s", body)
+	}
 	stopped := time.Now()
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
@@ -104,6 +108,20 @@ func TestServeStopsCleanlyAndKeepsData(t *testing.T) {
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("agency after restart: %v %v", err, res)
 	}
+}
+
+// getBody answers GET url with token, or fails the test.
+func getBody(t *testing.T, url, token string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
 }
 
 func login(t *testing.T, base string) string {
