@@ -130,7 +130,7 @@ func (s *Server) getAppendix(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	switch q.format {
 	case "xlsx":
-		if err := export.AppendixXLSX(&buf, app, fields); err != nil {
+		if err := export.AppendixXLSX(&buf, app, fields, q.agency.Name); err != nil {
 			return err
 		}
 		return sendFile(c, mimeXLSX, reportFilename("phu-luc", q, "xlsx"), buf.Bytes())

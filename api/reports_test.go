@@ -229,6 +229,7 @@ func TestReportFiles(t *testing.T) {
 	if got := find(rows, 0, "TT"); strings.Join(got, "|") != "TT|TÊN CHỈ TIÊU|ĐƠN VỊ TÍNH|Số lượng/tỷ lệ|Ghi chú" {
 		t.Errorf("header = %v", got)
 	}
+	find(rows, 0, "Cơ quan: UBND thành phố Sóc Trăng (mã "+cityCode+")") // the title names the agency
 	for label, want := range map[string]float64{
 		"Số hồ sơ TTHC do UBND cấp xã tiếp nhận":                          commune["received"].(float64),
 		"Số hồ sơ TTHC do UBND cấp xã giải quyết và trả kết quả":          commune["resolved"].(float64),
