@@ -75,6 +75,11 @@ step() {
 }
 
 step "go vet" go vet "${pkgs[@]}"
+# The OpenAPI document through an independent linter (no errors allowed), when npx is at hand.
+if command -v npx >/dev/null; then
+	step "redocly lint" env REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		npx --yes @redocly/cli@2.77.0 lint --format=summary api/openapi.yaml
+fi
 step "tests on SQLite" go test -race -count=1 -timeout 30m "${pkgs[@]}"
 step "tests on PostgreSQL (port $port)" env MOTCUA_TEST_DATABASE_URL="$pgurl" go test -race -count=1 -timeout 30m "${pkgs[@]}"
 
