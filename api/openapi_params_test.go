@@ -15,7 +15,7 @@ import (
 var oaParamValues = map[string]string{"period": "2024", "id": "1", "code": cityCode, "year": "2024", "token": "x"}
 
 // Every query parameter of a GET operation that the document bounds (an enum, a boolean, an
-// integer's minimum or maximum) is enforced by the server: a value outside the bounds
+// integer's minimum or maximum, a date) is enforced by the server: a value outside the bounds
 // answers 400 invalid_input naming the parameter, where the same request without it
 // succeeds.
 func TestOpenAPIQueryParametersEnforced(t *testing.T) {
@@ -86,13 +86,16 @@ func TestOpenAPIQueryParametersEnforced(t *testing.T) {
 	}
 }
 
-// oaBadValues returns values the schema rejects: a word for an enum, a boolean or an
-// integer; for an integer, also one past each bound.
+// oaBadValues returns values the schema rejects: a word for an enum, a boolean, an integer
+// or a date; for an integer, also one past each bound; for a date, also a day that does not
+// exist.
 func oaBadValues(s *openapi3.Schema) []string {
 	var out []string
 	switch {
 	case len(s.Enum) > 0, s.Type.Is("boolean"):
 		out = append(out, "bogus")
+	case s.Type.Is("string") && s.Format == "date":
+		out = append(out, "bogus", "2024-02-30")
 	case s.Type.Is("integer"):
 		out = append(out, "bogus")
 		if s.Min != nil {

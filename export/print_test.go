@@ -169,6 +169,7 @@ func TestAppendixXLSX_Prints(t *testing.T) {
 			t.Errorf("page %d: %q is printed over %q", n, o[0].Text, o[1].Text)
 		}
 	}
+	t.Logf("the appendix prints on %d pages, Biểu 06 with %d rows on %d", len(appendixPages), len(fields), len(fieldPages))
 	if len(appendixPages) == 0 || len(appendixPages) > 14 {
 		t.Errorf("the appendix prints on %d pages (%v), want 1 to 14", len(appendixPages), appendixPages)
 	}
