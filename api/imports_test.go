@@ -160,3 +160,48 @@ func TestIntakeProblemsAreTheSameThroughTheImport(t *testing.T) {
 	}
 	e.do("GET", "/api/v1/dossiers", "admin", nil).expect(200, `"items":[]`)
 }
+
+// A CSV as Excel saves it in a Vietnamese locale – a byte order mark, semicolons between
+// the fields, CRLF line ends – imports like the comma-separated one, and phone numbers typed
+// with spaces, dots or +84, there and at the desk, are kept in one form that the citizen's
+// lookup by the last four digits finds.
+func TestImportSemicolonsAndPhones(t *testing.T) {
+	e := mustEnv(t)
+	e.mustProcedure(procCode, 3, true)
+	e.setNow(vn("2024-03-10 09:00"))
+	header := strings.ReplaceAll(strings.TrimSuffix(csvHeader, "\n"), ",", ";")
+	rows := "\ufeff" + header + "\r\n" +
+		ward1Code + "-240301-0007;" + ward1Code + ";" + procCode + ";Phạm, Thị Dung;079123456789;0912 345 678;direct;direct;2024-03-01T08:00:00+07:00;;2024-03-05T10:00:00+07:00;approved;2024-03-05T15:00:00+07:00;;;\r\n" +
+		ward1Code + "-240301-0008;" + ward1Code + ";" + procCode + ";\"Lê; Văn Cường\";;+84 913.222.333;online;online;2024-03-01T09:00:00+07:00;;;;;;;\r\n"
+	res := postCSV(e, "admin", rows).expect(200).json()
+	if res["imported"] != float64(2) {
+		t.Fatalf("import = %v, want 2 imported", res)
+	}
+	for code, want := range map[string][2]string{
+		ward1Code + "-240301-0007": {"Phạm, Thị Dung", "0912345678"},
+		ward1Code + "-240301-0008": {"Lê; Văn Cường", "0913222333"},
+	} {
+		a := e.do("GET", "/api/v1/dossiers/"+code, "admin", nil).expect(200).json()["applicant"].(map[string]any)
+		if a["name"] != want[0] || a["phone"] != want[1] {
+			t.Errorf("%s: applicant %v, want %s, %s", code, a, want[0], want[1])
+		}
+	}
+	e.do("GET", "/api/v1/public/lookup?code="+ward1Code+"-240301-0008&phone_last4=2333", "", nil).expect(200)
+
+	// The same numbers typed at the desk.
+	for typed, want := range map[string]string{"0912.345.678": "0912345678", "84 912 345 678": "0912345678", "(0299) 3821-234": "02993821234"} {
+		d := e.do("POST", "/api/v1/dossiers", "ward1.reception", map[string]any{"agency_code": ward1Code, "procedure_code": procCode,
+			"channel": "direct", "applicant": map[string]any{"name": "Võ Văn E", "phone": typed}}).expect(201).json()
+		if got := d["applicant"].(map[string]any)["phone"]; got != want {
+			t.Errorf("%q kept as %v, want %s", typed, got, want)
+		}
+	}
+	e.do("POST", "/api/v1/dossiers", "ward1.reception", map[string]any{"agency_code": ward1Code, "procedure_code": procCode,
+		"channel": "direct", "applicant": map[string]any{"name": "Võ Văn E", "phone": "0912 345"}}).problem(400, "invalid_input", "applicant.phone")
+	// A semicolon file with a bad phone names the column and the line.
+	bad := header + "\n;" + ward1Code + ";" + procCode + ";An;;09 12;direct;direct;2024-03-01T08:00:00+07:00;;;;;;;\n"
+	if errs := postCSV(e, "admin", bad).expect(422).json()["errors"].([]any); len(errs) != 1 ||
+		errs[0].(map[string]any)["field"] != "applicant_phone" || errs[0].(map[string]any)["line"] != float64(2) {
+		t.Errorf("errors = %v, want applicant_phone on line 2", errs)
+	}
+}

@@ -56,7 +56,11 @@ func oaLoadSpec(t *testing.T) (*openapi3.T, routers.Router) {
 	if err := doc.Validate(ctx); err != nil {
 		t.Fatalf("openapi.yaml is not valid OpenAPI: %v", err)
 	}
-	router, err := legacy.NewRouter(doc)
+	// The tests' server listens on a free port, not at the document's servers: match the
+	// paths whatever the host.
+	anyHost := *doc
+	anyHost.Servers = nil
+	router, err := legacy.NewRouter(&anyHost)
 	if err != nil {
 		t.Fatalf("router: %v", err)
 	}
@@ -363,6 +367,26 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 					t.Errorf("%s %s: an error answer without problem+json", k, status)
 				}
 			}
+		}
+	}
+}
+
+// TestOpenAPIDocumented holds the document to what `redocly lint` and a reader ask of it:
+// servers to send requests to, and a summary and a description on every operation.
+func TestOpenAPIDocumented(t *testing.T) {
+	t.Parallel()
+	doc, _ := oaLoadSpec(t)
+	if len(doc.Servers) == 0 {
+		t.Error("api/openapi.yaml has no servers")
+	}
+	for _, s := range doc.Servers {
+		if s.URL == "" || strings.TrimSpace(s.Description) == "" {
+			t.Errorf("server %q: a url and a description are required", s.URL)
+		}
+	}
+	for k, op := range oaOperations(doc) {
+		if strings.TrimSpace(op.Summary) == "" || strings.TrimSpace(op.Description) == "" {
+			t.Errorf("%s (%s): a summary and a description are required", k, op.OperationID)
 		}
 	}
 }
@@ -788,7 +812,7 @@ func TestOpenAPIContract(t *testing.T) {
 	c.do(rep(400, "city.reporter", "appendix?period=2024&kind=week").problem("invalid_input", "kind").rejected())
 	c.do(rep(400, "city.reporter", "appendix?period=2024&format=pdf").problem("invalid_input", "format").rejected())
 	c.do(rep(400, "city.reporter", "appendix?period=2024&kind=quarter&number=5").problem("invalid_input", "number"))
-	c.do(rep(400, "admin", "appendix?period=2024").problem("invalid_input", "agency_code"))
+	c.do(rep(200, "admin", "appendix?period=2024")) // the one agency at the top of the tree
 	c.do(rep(404, "city.reporter", "appendix?period=2024&agency_code=999.99").problem("not_found", ""))
 	c.do(rep(403, "ward1.reception", "appendix?period=2024").problem("forbidden", ""))
 	c.do(rep(200, "city.reporter", "by-field?period=2024&kind=half&number=1"))

@@ -31,7 +31,9 @@ type reportQuery struct {
 
 // parseReportQuery reads agency_code, period (the year), kind, number, cutoff, and format
 // (one of formats; the first is the default) and live. Bad values are EINVALID naming each
-// parameter; an agency outside the caller's subtree is ENOTFOUND.
+// parameter; an agency outside the caller's subtree is ENOTFOUND. Without agency_code the
+// report is the caller's agency's, or for an admin of the whole deployment the one agency at
+// the top of the tree (EINVALID naming agency_code when there are several).
 func (s *Server) parseReportQuery(c *fiber.Ctx, formats ...string) (*reportQuery, error) {
 	var p domain.Problems
 	q := &reportQuery{}
@@ -41,20 +43,7 @@ func (s *Server) parseReportQuery(c *fiber.Ctx, formats ...string) (*reportQuery
 	} else if err != nil {
 		p.Add("period", "must be a year, e.g. 2024")
 	}
-	kind := domain.PeriodKind(c.Query("kind", string(domain.PeriodYear)))
-	if !kind.Valid() {
-		p.Add("kind", "must be one of year, half, nine_months, quarter, month")
-	}
-	number := 0
-	if v := c.Query("number"); v != "" {
-		if number, err = strconv.Atoi(v); err != nil {
-			p.Add("number", "must be a whole number")
-		}
-	}
-	cutoff := domain.Cutoff(c.Query("cutoff", string(domain.CutoffCalendar)))
-	if !cutoff.Valid() {
-		p.Add("cutoff", "must be calendar or decree09")
-	}
+	kind, number, cutoff := periodParams(c, &p)
 	if len(formats) > 0 {
 		q.format = c.Query("format", formats[0])
 		if !contains(formats, q.format) {
@@ -68,20 +57,63 @@ func (s *Server) parseReportQuery(c *fiber.Ctx, formats ...string) (*reportQuery
 	default:
 		p.Add("live", "must be true or false")
 	}
-	code := c.Query("agency_code", principal(c).AgencyCode)
-	if code == "" {
-		p.Add("agency_code", "is required")
-	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	if q.period, err = domain.NewPeriod(kind, year, number, cutoff); err != nil {
 		return nil, err
 	}
+	code := c.Query("agency_code", principal(c).AgencyCode)
+	if code == "" {
+		if code, err = s.topAgency(c); err != nil {
+			return nil, err
+		}
+	}
 	if q.agency, err = s.findVisibleAgency(c, code); err != nil {
 		return nil, err
 	}
 	return q, nil
+}
+
+// periodParams reads kind (year by default), number (0 to 12, 0 by default) and cutoff
+// (calendar by default), adding a problem naming each bad one to p.
+func periodParams(c *fiber.Ctx, p *domain.Problems) (domain.PeriodKind, int, domain.Cutoff) {
+	kind := domain.PeriodKind(c.Query("kind", string(domain.PeriodYear)))
+	if !kind.Valid() {
+		p.Add("kind", "must be one of year, half, nine_months, quarter, month")
+	}
+	number := 0
+	if v := c.Query("number"); v != "" {
+		var err error
+		if number, err = strconv.Atoi(v); err != nil || number < 0 || number > 12 {
+			p.Add("number", "must be a whole number from 0 to 12")
+		}
+	}
+	cutoff := domain.Cutoff(c.Query("cutoff", string(domain.CutoffCalendar)))
+	if !cutoff.Valid() {
+		p.Add("cutoff", "must be calendar or decree09")
+	}
+	return kind, number, cutoff
+}
+
+// topAgency returns the code of the one agency at the top of the tree, the report of an
+// admin of the whole deployment who names none; EINVALID naming agency_code when the tree
+// has no agency or several at the top.
+func (s *Server) topAgency(c *fiber.Ctx) (string, error) {
+	all, err := s.store.ListAgencies(c.UserContext(), principal(c).AgencyPath)
+	if err != nil {
+		return "", err
+	}
+	var tops []string
+	for _, a := range all {
+		if a.ParentCode == "" {
+			tops = append(tops, a.Code)
+		}
+	}
+	if len(tops) != 1 {
+		return "", domain.Invalid("agency_code", "is required: "+strconv.Itoa(len(tops))+" agencies are at the top of the tree")
+	}
+	return tops[0], nil
 }
 
 func contains(list []string, s string) bool {
@@ -130,7 +162,7 @@ func (s *Server) getAppendix(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	switch q.format {
 	case "xlsx":
-		if err := export.AppendixXLSX(&buf, app, fields); err != nil {
+		if err := export.AppendixXLSX(&buf, app, fields, q.agency.Name); err != nil {
 			return err
 		}
 		return sendFile(c, mimeXLSX, reportFilename("phu-luc", q, "xlsx"), buf.Bytes())
@@ -277,6 +309,8 @@ func (s *Server) listSnapshots(c *fiber.Ctx) error {
 			return err
 		}
 		f.AgencyCode, f.PeriodKey = q.agency.Code, q.period.Key()
+	} else if err := periodWithoutYear(c); err != nil {
+		return err
 	} else if code := c.Query("agency_code"); code != "" {
 		a, err := s.findVisibleAgency(c, code)
 		if err != nil {
@@ -292,6 +326,20 @@ func (s *Server) listSnapshots(c *fiber.Ctx) error {
 		items = []*store.Snapshot{}
 	}
 	return listAnswer(c, items, next)
+}
+
+// periodWithoutYear refuses kind, number or cutoff given without period: EINVALID naming
+// each bad value, and period.
+func periodWithoutYear(c *fiber.Ctx) error {
+	var p domain.Problems
+	periodParams(c, &p)
+	for _, name := range []string{"kind", "number", "cutoff"} {
+		if c.Query(name) != "" {
+			p.Add("period", "is required with %s: the year, e.g. 2024", name)
+			break
+		}
+	}
+	return p.Err()
 }
 
 // findVisibleSnapshot returns the snapshot with the id in field if the caller may see its
@@ -327,11 +375,14 @@ type figureDiff struct {
 }
 
 func (s *Server) getSnapshot(c *fiber.Ctx) error {
+	other := c.Query("compare")
+	if id, err := strconv.ParseInt(other, 10, 64); other != "" && (err != nil || id < 1) {
+		return domain.Invalid("compare", "must be a snapshot id")
+	}
 	snap, err := s.findVisibleSnapshot(c, "id", c.Params("id"))
 	if err != nil {
 		return err
 	}
-	other := c.Query("compare")
 	if other == "" {
 		return c.JSON(snap)
 	}

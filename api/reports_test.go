@@ -156,7 +156,11 @@ func TestReportParams(t *testing.T) {
 		{"bad format", base + "&period=2024&format=pdf", "city.reporter", 400, "invalid_input", "format"},
 		{"by-field has no xlsx", "/api/v1/reports/by-field?period=2024&format=xlsx", "city.reporter", 400, "invalid_input", "format"},
 		{"bad live", base + "&period=2024&live=yes", "city.reporter", 400, "invalid_input", "live"},
-		{"global admin names no agency", "/api/v1/reports/appendix?period=2024", "admin", 400, "invalid_input", "agency_code"},
+		{"snapshots of a kind without a year", "/api/v1/reports/snapshots?kind=quarter", "city.reporter", 400, "invalid_input", "period"},
+		{"snapshots of a bad kind", "/api/v1/reports/snapshots?kind=bogus", "city.reporter", 400, "invalid_input", "kind"},
+		{"snapshots of a bad cutoff", "/api/v1/reports/snapshots?cutoff=bogus", "city.reporter", 400, "invalid_input", "cutoff"},
+		{"snapshots of month 99", "/api/v1/reports/snapshots?number=99", "city.reporter", 400, "invalid_input", "number"},
+		{"compare with no snapshot id", "/api/v1/reports/snapshots/1?compare=x", "city.reporter", 400, "invalid_input", "compare"},
 		{"reception", base + "&period=2024", "city.reception", 403, "forbidden", ""},
 		{"specialist", base + "&period=2024", "ward1.specialist", 403, "forbidden", ""},
 		{"reception on snapshots", "/api/v1/reports/snapshots", "ward1.reception", 403, "forbidden", ""},
@@ -184,6 +188,24 @@ func TestReportParams(t *testing.T) {
 	// Several bad parameters are named together.
 	r := e.do("GET", base+"&period=x&kind=week&cutoff=y&format=z", "city.reporter", nil)
 	r.problem(400, "invalid_input", "period", "kind", "cutoff", "format")
+}
+
+// Without agency_code, a report is the caller's agency's; for an admin of the whole
+// deployment, the one agency at the top of the tree, and 400 naming agency_code once there
+// are several.
+func TestReportDefaultAgency(t *testing.T) {
+	e, _ := reportEnv(t)
+	for _, tt := range []struct{ user, want string }{{"city.reporter", cityCode}, {"admin", cityCode}, {"ward1.reporter", ward1Code}} {
+		if got := e.do("GET", "/api/v1/reports/appendix?period=2024", tt.user, nil).expect(200).json()["agency_code"]; got != tt.want {
+			t.Errorf("%s: agency_code = %v, want %s", tt.user, got, tt.want)
+		}
+	}
+	if got := e.do("GET", "/api/v1/reports/manual?period=2024", "admin", nil).expect(200).json()["agency_code"]; got != cityCode {
+		t.Errorf("manual: agency_code = %v, want %s", got, cityCode)
+	}
+	e.do("POST", "/api/v1/agencies", "admin", map[string]any{"code": "000.00.25.H50", "name": "UBND huyện Kế Sách", "level": "district"}).expect(201)
+	e.do("GET", "/api/v1/reports/appendix?period=2024", "admin", nil).problem(400, "invalid_input", "agency_code")
+	e.do("GET", "/api/v1/reports/appendix?period=2024", "city.reporter", nil).expect(200)
 }
 
 func nonEmpty(s string) []string {
@@ -229,6 +251,7 @@ func TestReportFiles(t *testing.T) {
 	if got := find(rows, 0, "TT"); strings.Join(got, "|") != "TT|TÊN CHỈ TIÊU|ĐƠN VỊ TÍNH|Số lượng/tỷ lệ|Ghi chú" {
 		t.Errorf("header = %v", got)
 	}
+	find(rows, 0, "Cơ quan: UBND thành phố Sóc Trăng (mã "+cityCode+")") // the title names the agency
 	for label, want := range map[string]float64{
 		"Số hồ sơ TTHC do UBND cấp xã tiếp nhận":                          commune["received"].(float64),
 		"Số hồ sơ TTHC do UBND cấp xã giải quyết và trả kết quả":          commune["resolved"].(float64),

@@ -158,14 +158,16 @@ type Applicant struct {
 	Address  string `json:"address"`
 }
 
-// Validate checks the applicant; EINVALID names each bad field under prefix (e.g. "applicant.").
+// Validate normalises the phone number (see NormalizePhone) and checks the applicant;
+// EINVALID names each bad field under prefix (e.g. "applicant.").
 func (a *Applicant) Validate(prefix string, p *Problems) {
+	a.Phone = NormalizePhone(a.Phone)
 	CheckText(p, prefix+"name", a.Name, 200, true)
 	CheckText(p, prefix+"id_number", a.IDNumber, 20, false)
 	CheckText(p, prefix+"email", a.Email, 200, false)
 	CheckText(p, prefix+"address", a.Address, 500, false)
 	if a.Phone != "" && !phoneRE.MatchString(a.Phone) {
-		p.Add(prefix+"phone", "must be 8 to 15 digits, optionally starting with +")
+		p.Add(prefix+"phone", "must be 8 to 15 digits (spaces, dots and dashes allowed), optionally starting with +")
 	}
 	if a.IDNumber != "" && !idNumberRE.MatchString(a.IDNumber) {
 		p.Add(prefix+"id_number", "must be 9 to 20 letters or digits")

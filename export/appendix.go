@@ -392,11 +392,28 @@ func periodTitle(p domain.Period) string {
 	return fmt.Sprintf("NĂM %d", p.Year)
 }
 
-// appendixSubtitle says what the figures cover and where they come from.
+// agencyTitle names the agency reported on: "Cơ quan: UBND thành phố (mã 000.00.24.H50)".
+func agencyTitle(code, name string) string {
+	if name == "" {
+		return "Cơ quan: mã " + code
+	}
+	return "Cơ quan: " + name + " (mã " + code + ")"
+}
+
+// cutoffTitle says which rule fixed the period's first and last days.
+func cutoffTitle(c domain.Cutoff) string {
+	if c == domain.CutoffDecree09 {
+		return "chốt số liệu theo Nghị định 09/2019/NĐ-CP: từ ngày 15 tháng trước đến ngày 14 tháng cuối kỳ"
+	}
+	return "chốt số liệu theo tháng dương lịch"
+}
+
+// appendixSubtitle says which days the figures cover, under which cut-off rule, when they
+// were made and where they come from.
 func appendixSubtitle(a *domain.Appendix) string {
 	const day = "02/01/2006"
-	s := fmt.Sprintf("(Số liệu từ ngày %s đến ngày %s; cơ quan: %s", a.Period.From.Start().Format(day),
-		a.Period.To.Start().Format(day), a.AgencyCode)
+	s := fmt.Sprintf("(Số liệu từ ngày %s đến ngày %s, %s", a.Period.From.Start().Format(day),
+		a.Period.To.Start().Format(day), cutoffTitle(a.Period.Cutoff))
 	if !a.GeneratedAt.IsZero() {
 		s += "; lập lúc " + a.GeneratedAt.In(domain.Location).Format("15:04 02/01/2006")
 	}

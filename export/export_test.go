@@ -129,7 +129,7 @@ func (s sheet) cell(row, col int) string {
 func writeXLSX(tb testing.TB, a *domain.Appendix, fields []domain.FieldRow) *excelize.File {
 	tb.Helper()
 	var buf bytes.Buffer
-	if err := export.AppendixXLSX(&buf, a, fields); err != nil {
+	if err := export.AppendixXLSX(&buf, a, fields, "UBND thành phố"); err != nil {
 		tb.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -155,8 +155,11 @@ func TestAppendixXLSX(t *testing.T) {
 	if got := s.cell(2, 0); got != "NĂM 2024" {
 		t.Errorf("A3 = %q", got)
 	}
-	if got := s.cell(3, 0); !strings.Contains(got, "15/12/2023") || !strings.Contains(got, "14/12/2024") || !strings.Contains(got, "000.00.24.H50") {
-		t.Errorf("A4 = %q", got)
+	if got, want := s.cell(3, 0), "Cơ quan: UBND thành phố (mã 000.00.24.H50)"; got != want {
+		t.Errorf("A4 = %q, want %q", got, want)
+	}
+	if got := s.cell(4, 0); !strings.Contains(got, "15/12/2023") || !strings.Contains(got, "14/12/2024") || !strings.Contains(got, "Nghị định 09/2019/NĐ-CP") {
+		t.Errorf("A5 = %q, want the dates and the cut-off", got)
 	}
 	h := s.find(t, 0, "TT", 0)
 	if got, want := strings.Join(s[h], "|"), "TT|TÊN CHỈ TIÊU|ĐƠN VỊ TÍNH|Số lượng/tỷ lệ|Ghi chú"; got != want {

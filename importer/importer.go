@@ -4,6 +4,7 @@ package importer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/gob"
@@ -122,7 +123,10 @@ func runChecked(ctx context.Context, st *store.Store, rules domain.Rules, r io.R
 // emit returns false (the store stopped taking them); it goes on checking the rest, to
 // report every bad row.
 func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rules domain.Rules, o Options) error {
-	cr := csv.NewReader(r)
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(64 << 10) // the header row, if shorter; an error shows at the first Read
+	cr := csv.NewReader(br)
+	cr.Comma = Separator(head)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -192,6 +196,20 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 		return domain.Invalid("body", "the CSV has no rows")
 	}
 	return nil
+}
+
+// Separator returns the field separator of a CSV file from its header row (the start of
+// the file, up to the first line break): ';' when the header holds more semicolons than
+// commas, as Excel saves a CSV where the decimal separator is a comma (a Vietnamese
+// locale), else ','. The column names hold neither.
+func Separator(head []byte) rune {
+	if i := bytes.IndexAny(head, "\r\n"); i >= 0 {
+		head = head[:i]
+	}
+	if bytes.Count(head, []byte{';'}) > bytes.Count(head, []byte{','}) {
+		return ';'
+	}
+	return ','
 }
 
 // catalogue holds the agencies and every procedure version, for row lookups.

@@ -16,6 +16,9 @@ pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || tru
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)
 command -v zbarimg >/dev/null || need+=(zbar-tools)
+command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
+command -v jq >/dev/null || need+=(jq)
+command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ]; then
 		echo "installing ${need[*]}"
@@ -82,6 +85,11 @@ unformatted() {
 step "gofmt" unformatted
 step "go mod tidy" go mod tidy -diff
 step "go vet" go vet "${pkgs[@]}"
+# The OpenAPI document through an independent linter (no errors allowed), when npx is at hand.
+if command -v npx >/dev/null; then
+	step "redocly lint" env REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		npx --yes @redocly/cli@2.77.0 lint --format=summary api/openapi.yaml
+fi
 step "tests on SQLite" go test -race -count=1 -timeout 30m "${pkgs[@]}"
 step "tests on PostgreSQL (port $port)" env MOTCUA_TEST_DATABASE_URL="$pgurl" go test -race -count=1 -timeout 30m "${pkgs[@]}"
 
