@@ -40,13 +40,26 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 }
 
 // readyDetails adds what other features want operators to see (e.g. calendar years missing).
+// A check that answers the key "warnings" with a []string adds its warnings to the list
+// under details.warnings, which is always there; warnings do not make the service unready.
 func (s *Server) readyDetails(c *fiber.Ctx) map[string]any {
+	warnings := []string{}
 	out := map[string]any{}
 	for _, f := range s.readyChecks {
 		k, v := f(c)
+		if w, ok := v.([]string); ok && k == "warnings" {
+			warnings = append(warnings, w...)
+			continue
+		}
 		out[k] = v
 	}
+	out["warnings"] = warnings
 	return out
+}
+
+// configWarnings lists the configuration's warnings (Config.Warnings) for /readyz.
+func (s *Server) configWarnings(*fiber.Ctx) (string, any) {
+	return "warnings", s.cfg.Warnings
 }
 
 var _ = domain.EINVALID
