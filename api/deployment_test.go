@@ -163,3 +163,63 @@ func TestReadyzListsWarnings(t *testing.T) {
 		t.Errorf("warnings = %v, want [%s]", w, warning)
 	}
 }
+
+// TestIdempotencyKeyExpires: within MOTCUA_IDEMPOTENCY_TTL a repeat gets the first answer;
+// past it the key is new again and the request runs.
+func TestIdempotencyKeyExpires(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	e.mustProcedure(procCode, 3, true)
+	e.serveWith(func(c *api.Config) { c.IdempotencyTTL = 2 * time.Hour })
+	body := map[string]any{"agency_code": ward1Code, "procedure_code": procCode, "channel": "postal",
+		"applicant": map[string]any{"name": "Lê Văn Cường"}}
+	first := e.do("POST", "/api/v1/dossiers", "ward1.reception", body, "Idempotency-Key", "k1").expect(201).json()
+	e.advance(2*time.Hour - time.Minute)
+	replay := e.do("POST", "/api/v1/dossiers", "ward1.reception", body, "Idempotency-Key", "k1").expect(201)
+	if replay.header.Get("Idempotent-Replayed") != "true" || replay.json()["code"] != first["code"] {
+		t.Fatalf("within the TTL: %s, want the first answer replayed", replay.body)
+	}
+	e.advance(2 * time.Minute)
+	again := e.do("POST", "/api/v1/dossiers", "ward1.reception", body, "Idempotency-Key", "k1").expect(201)
+	if again.header.Get("Idempotent-Replayed") != "" || again.json()["code"] == first["code"] {
+		t.Fatalf("past the TTL: %s, want a new dossier", again.body)
+	}
+}
+
+// TestFailedReleaseDoesNotWedgeTheKey: when the key of a failed request cannot be released,
+// the failure is logged, a repeat meanwhile is told the request is still running, and once the
+// claim is stale a repeat runs.
+func TestFailedReleaseDoesNotWedgeTheKey(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	e.mustProcedure(procCode, 3, true)
+	// The database refuses every delete from the table.
+	refuse := []string{`CREATE TRIGGER no_release BEFORE DELETE ON idempotency_keys BEGIN SELECT RAISE(ABORT, 'refused'); END`}
+	if e.store.Dialect() == "postgres" {
+		refuse = []string{`CREATE FUNCTION no_release() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`,
+			`CREATE TRIGGER no_release BEFORE DELETE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION no_release()`}
+	}
+	for _, q := range refuse {
+		if err := e.store.DB().Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := map[string]any{"agency_code": ward1Code, "procedure_code": procCode, "channel": "postal",
+		"applicant": map[string]any{"name": "Lê Văn Cường"}}
+	bad := map[string]any{"agency_code": ward1Code, "procedure_code": "no.such.procedure", "channel": "postal",
+		"applicant": map[string]any{"name": "Lê Văn Cường"}}
+	status := e.do("POST", "/api/v1/dossiers", "ward1.reception", bad, "Idempotency-Key", "k1").status
+	if status < 400 || status >= 500 {
+		t.Fatalf("the failing request answered %d", status)
+	}
+	logMu.Lock()
+	logged := strings.Contains(e.logs.String(), "idempotency key not released")
+	logMu.Unlock()
+	if !logged {
+		t.Error("the failed release was not logged")
+	}
+	e.do("POST", "/api/v1/dossiers", "ward1.reception", body, "Idempotency-Key", "k1").problem(409, "conflict")
+	e.advance(11 * time.Minute)
+	e.do("POST", "/api/v1/dossiers", "ward1.reception", body, "Idempotency-Key", "k1").expect(201)
+	e.do("POST", "/api/v1/dossiers", "ward1.reception", body, "Idempotency-Key", "k1").expect(201, `"code"`)
+}
