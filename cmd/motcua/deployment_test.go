@@ -340,3 +340,35 @@ func TestStartChecks(t *testing.T) {
 		t.Errorf("short secret: %v, %s", err, out)
 	}
 }
+
+// TestDeploymentFiles checks what the image and compose promise: the binary is the health
+// check, compose refuses to start without the public URL and the secret, and the build
+// context leaves out the data directory and the repository's history.
+func TestDeploymentFiles(t *testing.T) {
+	t.Parallel()
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("..", "..", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	compose, dockerfile := read("docker-compose.yml"), read("Dockerfile")
+	for _, want := range []string{`test: ["CMD", "/motcua", "healthcheck"]`, "MOTCUA_PUBLIC_URL: ${MOTCUA_PUBLIC_URL:?", "MOTCUA_SECRET: ${MOTCUA_SECRET:?"} {
+		if !strings.Contains(compose, want) {
+			t.Errorf("docker-compose.yml lacks %s", want)
+		}
+	}
+	if !strings.Contains(dockerfile, `HEALTHCHECK`) || !strings.Contains(dockerfile, `CMD ["/motcua", "healthcheck"]`) {
+		t.Error("the Dockerfile has no HEALTHCHECK running motcua healthcheck")
+	}
+	ignored := map[string]bool{}
+	for _, line := range strings.Split(read(".dockerignore"), "\n") {
+		ignored[strings.TrimSpace(line)] = true
+	}
+	for _, want := range []string{".git", "data", "**/secret", ".env", "*.db"} {
+		if !ignored[want] {
+			t.Errorf(".dockerignore does not leave out %s", want)
+		}
+	}
+}
