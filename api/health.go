@@ -39,21 +39,20 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	return c.Status(status).JSON(fiber.Map{"status": state, "details": details})
 }
 
-// readyDetails adds what other features want operators to see (e.g. calendar years missing).
-// A check that answers the key "warnings" with a []string adds its warnings to the list
-// under details.warnings, which is always there; warnings do not make the service unready.
+// readyDetails adds what other features want operators to see (e.g. the calendar each year
+// in use counts with). Checks that answer under "warnings" with a []string add their entries
+// to one list: things an operator should fix that leave the service ready.
 func (s *Server) readyDetails(c *fiber.Ctx) map[string]any {
-	warnings := []string{}
 	out := map[string]any{}
 	for _, f := range s.readyChecks {
 		k, v := f(c)
 		if w, ok := v.([]string); ok && k == "warnings" {
-			warnings = append(warnings, w...)
+			prev, _ := out[k].([]string)
+			out[k] = append(prev, w...)
 			continue
 		}
 		out[k] = v
 	}
-	out["warnings"] = warnings
 	return out
 }
 

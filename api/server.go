@@ -75,6 +75,7 @@ func New(st *store.Store, cfg Config) *Server {
 	if s.cfg.IdempotencyTTL <= 0 {
 		s.cfg.IdempotencyTTL = store.DefaultIdempotencyTTL
 	}
+	s.readyChecks = append(s.readyChecks, s.configWarnings)
 	s.tokens = newTokenSigner(cfg.Secret)
 	lookup, err := qr.NewSigner(cfg.Secret)
 	if err != nil {
@@ -86,7 +87,6 @@ func New(st *store.Store, cfg Config) *Server {
 		s.desk = desk.New(st, desk.Config{WorkHours: cfg.WorkHours, SupplementClock: cfg.SupplementClock, Now: s.now})
 	}
 	s.readyChecks = append(s.readyChecks, s.calendarReady)
-	s.readyChecks = append(s.readyChecks, s.configWarnings)
 	s.metrics = newMetrics()
 	s.public = store.NewDossierCache[*publicAnswer](st, cfg.PublicCache)
 	s.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
