@@ -35,7 +35,9 @@ func TestIdempotencyPurgeDeletesExpiredKeys(t *testing.T) {
 	}
 	logger, logs := newLogger()
 	s := jobs.New(desk.New(st, desk.Config{Now: func() time.Time { return now }}), st, logger, func() time.Time { return now })
-	s.SetIdempotencyTTL(48 * time.Hour)
+	if err := s.RegisterIdempotencyPurge(48 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
 	if ran, err := s.RunNow(ctx, jobs.JobIdempotencyPurge); err != nil || !ran {
 		t.Fatalf("RunNow = %v, %v", ran, err)
 	}

@@ -48,12 +48,10 @@ type Scheduler struct {
 	running  sync.WaitGroup // runs started outside cron (the catch-up at start)
 	stopping atomic.Bool    // Stop was called: the catch-up starts no further job
 	caughtUp chan struct{}  // closed when the catch-up at start is over
-
-	idempotencyTTL time.Duration // how long Idempotency-Keys are kept (SetIdempotencyTTL)
 }
 
-// New returns a scheduler over st with the service's jobs registered (period-snapshots,
-// dashboard-refresh and idempotency-purge). clock gives the time the jobs work from (nil: time.Now); cron's own
+// New returns a scheduler over st with the service's jobs registered (period-snapshots and
+// dashboard-refresh). clock gives the time the jobs work from (nil: time.Now); cron's own
 // timing uses the real clock.
 func New(dk *desk.Desk, st *store.Store, logger *slog.Logger, clock func() time.Time) *Scheduler {
 	if logger == nil {
@@ -70,7 +68,6 @@ func New(dk *desk.Desk, st *store.Store, logger *slog.Logger, clock func() time.
 	for _, j := range []Job{
 		{Name: JobPeriodSnapshots, Spec: "5 0 * * *", Run: s.periodSnapshots},
 		{Name: JobDashboardRefresh, Spec: "30 1 * * *", Run: s.dashboardRefresh},
-		{Name: JobIdempotencyPurge, Spec: "15 2 * * *", Run: s.idempotencyPurge},
 	} {
 		if err := s.Register(j); err != nil {
 			panic("jobs.New: " + err.Error())

@@ -21,6 +21,12 @@ import (
 
 // Config is the whole configuration, read once from the environment (see API.md).
 type Config struct {
+	TrustedProxies []netip.Prefix // MOTCUA_TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
+	RateLimits     api.RateLimits // MOTCUA_RATE_…
+	MetricsToken   string         // MOTCUA_METRICS_TOKEN: bearer token /metrics asks for; "" = none
+	IdempotencyTTL time.Duration  // MOTCUA_IDEMPOTENCY_TTL: how long an Idempotency-Key is kept
+	Warnings       []string       // what is allowed but probably wrong; logged at start, listed by /readyz
+
 	Addr            string
 	DatabaseURL     string
 	DataDir         string
@@ -31,12 +37,6 @@ type Config struct {
 	SupplementClock domain.SupplementClock
 	Scheduler       bool
 	PublicCache     int
-
-	TrustedProxies []netip.Prefix // MOTCUA_TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
-	RateLimits     api.RateLimits // MOTCUA_RATE_…
-	MetricsToken   string         // MOTCUA_METRICS_TOKEN: bearer token /metrics asks for; "" = none
-	IdempotencyTTL time.Duration  // MOTCUA_IDEMPOTENCY_TTL: how long an Idempotency-Key is kept
-	Warnings       []string       // what is allowed but probably wrong; logged at start, listed by /readyz
 }
 
 // configFromEnv parses and validates the environment; the error names the variable.
@@ -76,6 +76,7 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	if p := c.AdminPassword; p != "" && (len(p) < 10 || len(p) > 72) {
 		bad("MOTCUA_ADMIN_PASSWORD", "must be 10 to 72 bytes long")
 	}
+	deploymentFromEnv(c, get, bad)
 	var err error
 	if c.WorkHours, err = domain.ParseWorkHours(get("MOTCUA_WORK_HOURS", "07:00-11:00,13:00-17:00")); err != nil {
 		bad("MOTCUA_WORK_HOURS", "%s", domain.ErrorMessage(err))
@@ -95,7 +96,6 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	} else {
 		c.PublicCache = n
 	}
-	deploymentFromEnv(c, get, bad)
 	return c, errors.Join(errs...)
 }
 

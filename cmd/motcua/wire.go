@@ -39,7 +39,9 @@ func startJobs(ctx context.Context, log *slog.Logger, cfg *Config, dk *desk.Desk
 		return func() {}, nil
 	}
 	sched := jobs.New(dk, st, log, time.Now)
-	sched.SetIdempotencyTTL(cfg.IdempotencyTTL)
+	if err := sched.RegisterIdempotencyPurge(cfg.IdempotencyTTL); err != nil {
+		return nil, err
+	}
 	if err := sched.Start(ctx); err != nil {
 		return nil, err
 	}
