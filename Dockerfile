@@ -11,5 +11,7 @@ COPY --from=build /motcua /motcua
 ENV MOTCUA_DATA_DIR=/data
 VOLUME /data
 EXPOSE 8080
+# The binary checks itself: the image has no shell or curl.
+HEALTHCHECK --interval=15s --timeout=6s --start-period=120s --retries=3 CMD ["/motcua", "healthcheck"]
 ENTRYPOINT ["/motcua"]
 CMD ["serve"]

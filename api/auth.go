@@ -117,8 +117,9 @@ func deploymentAdmin(c *fiber.Ctx) error {
 // loginLimiter bounds login attempts per client address.
 func (s *Server) loginLimiter() fiber.Handler {
 	return limiter.New(limiter.Config{
-		Max:        20,
-		Expiration: time.Minute,
+		Max:          s.cfg.Limits.LoginPerMinute,
+		Expiration:   time.Minute,
+		KeyGenerator: s.clientAddr,
 		LimitReached: func(c *fiber.Ctx) error {
 			return domain.Errorf(domain.ERATELIMITED, "Too many login attempts; wait a minute.")
 		},

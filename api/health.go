@@ -56,4 +56,9 @@ func (s *Server) readyDetails(c *fiber.Ctx) map[string]any {
 	return out
 }
 
+// configWarnings lists the configuration's warnings (Config.Warnings) for /readyz.
+func (s *Server) configWarnings(*fiber.Ctx) (string, any) {
+	return "warnings", s.cfg.Warnings
+}
+
 var _ = domain.EINVALID

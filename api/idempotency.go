@@ -1,13 +1,23 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"motcua/domain"
+)
+
+const (
+	// idempotencyStaleAfter is how long a key may stay "in progress" before a repeat takes it
+	// over: longer than any request runs (the write timeout is two minutes).
+	idempotencyStaleAfter = 10 * time.Minute
+	// idempotencySaveTimeout bounds saving or releasing a key after the request.
+	idempotencySaveTimeout = 10 * time.Second
 )
 
 // idempotency makes every authenticated POST and PUT that carries an Idempotency-Key run at
@@ -15,6 +25,8 @@ import (
 // answer is kept, and a repeat with the same method, path and body gets that answer again
 // (marked Idempotent-Replayed, with the first answer's ETag). A repeat with another body, or while the first request is
 // still running, is ECONFLICT. Failed requests release the key so that they can be retried.
+// Keys expire after Config.IdempotencyTTL; one left "in progress" (its release failed, or
+// its process died) is taken over after idempotencyStaleAfter.
 // CSV imports are left out: they are idempotent by dossier code.
 func (s *Server) idempotency(c *fiber.Ctx) error {
 	key := c.Get("Idempotency-Key")
@@ -34,7 +46,8 @@ func (s *Server) idempotency(c *fiber.Ctx) error {
 	actor := principal(c).Username
 	sum := sha256.Sum256(append([]byte(c.Method()+" "+c.Path()+"\n"), b...))
 	hash := hex.EncodeToString(sum[:])
-	prev, err := s.store.ClaimIdempotencyKey(ctx, actor, key, hash)
+	now := s.now()
+	prev, err := s.store.ClaimIdempotencyKey(ctx, actor, key, hash, now, now.Add(-s.cfg.IdempotencyTTL), now.Add(-idempotencyStaleAfter))
 	if err != nil {
 		return err
 	}
@@ -53,15 +66,34 @@ func (s *Server) idempotency(c *fiber.Ctx) error {
 		return c.Status(prev.Status).Send(prev.Body)
 	}
 	if err := c.Next(); err != nil {
-		s.store.ReleaseIdempotencyKey(ctx, actor, key)
+		s.releaseIdempotencyKey(c, actor, key)
 		return err
 	}
 	status := c.Response().StatusCode()
 	if status >= 300 {
-		return s.store.ReleaseIdempotencyKey(ctx, actor, key)
+		s.releaseIdempotencyKey(c, actor, key)
+		return nil
 	}
-	return s.store.CompleteIdempotencyKey(ctx, actor, key, status, string(c.Response().Header.Peek(fiber.HeaderETag)),
-		append([]byte(nil), c.Response().Body()...))
+	// The request is done: an answer that cannot be kept is still sent, and its key, left
+	// "in progress", is taken over by a repeat after idempotencyStaleAfter.
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), idempotencySaveTimeout)
+	defer cancel()
+	if err := s.store.CompleteIdempotencyKey(saveCtx, actor, key, status, string(c.Response().Header.Peek(fiber.HeaderETag)),
+		append([]byte(nil), c.Response().Body()...)); err != nil {
+		s.log.Error("idempotency key not saved", append(logAttrs(c), "err", err)...)
+	}
+	return nil
+}
+
+// releaseIdempotencyKey drops the claim of a request that failed, so that it may be tried
+// again. When that fails it is logged, and the claim is taken over by a repeat after
+// idempotencyStaleAfter: the key is never stuck.
+func (s *Server) releaseIdempotencyKey(c *fiber.Ctx, actor, key string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), idempotencySaveTimeout)
+	defer cancel()
+	if err := s.store.ReleaseIdempotencyKey(ctx, actor, key); err != nil {
+		s.log.Error("idempotency key not released", append(logAttrs(c), "err", err)...)
+	}
 }
 
 // idempotent reads the body, runs fn and sends its answer as JSON. Idempotency-Key is

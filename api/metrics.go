@@ -1,7 +1,9 @@
 package api
 
 import (
+	"crypto/subtle"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"motcua/domain"
 )
 
 // metrics are the Prometheus series of one server, in a registry of its own.
@@ -46,4 +50,19 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 
 func (m *metrics) handler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+}
+
+// metricsAuth lets a request through to /metrics only with Config.MetricsToken as its bearer
+// token, when one is set; EUNAUTHORIZED otherwise.
+func (s *Server) metricsAuth(c *fiber.Ctx) error {
+	want := s.cfg.MetricsToken
+	if want == "" {
+		return c.Next()
+	}
+	got, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(want)) != 1 {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+		return domain.Errorf(domain.EUNAUTHORIZED, "The metrics need the bearer token set in MOTCUA_METRICS_TOKEN.")
+	}
+	return c.Next()
 }

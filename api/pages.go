@@ -316,8 +316,9 @@ func (s *Server) counterLoginPage(c *fiber.Ctx) error {
 // counterLoginLimiter bounds login attempts at the counter per client address.
 func (s *Server) counterLoginLimiter() fiber.Handler {
 	return limiter.New(limiter.Config{
-		Max:        20,
-		Expiration: time.Minute,
+		Max:          s.cfg.Limits.LoginPerMinute,
+		Expiration:   time.Minute,
+		KeyGenerator: s.clientAddr,
 		LimitReached: func(c *fiber.Ctx) error {
 			return s.render(c, fiber.StatusTooManyRequests, "login", loginView{pageMeta: pageMeta{Title: "Đăng nhập quầy tiếp nhận", Staff: true},
 				Problem: "Đăng nhập quá nhiều lần; vui lòng đợi một phút."})

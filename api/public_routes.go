@@ -10,12 +10,6 @@ import (
 	"motcua/domain"
 )
 
-// Rate limits of the answers that need no login.
-const (
-	publicPerMinute   = 30 // requests per client address per minute, over all public answers and pages
-	lookupCodePerHour = 20 // lookups of one dossier code per hour, from any address
-)
-
 // publicPrefix is where the JSON answers that need no login live.
 const publicPrefix = "/api/v1/public/"
 
@@ -29,13 +23,13 @@ func isPublicPath(path string) bool {
 // needs no bearer token. It runs before the authenticated group is registered, so that the
 // group's middleware never sees these paths.
 func (s *Server) publicRoutes(app *fiber.App, v1 fiber.Router) {
-	perClient := s.publicLimiter()
-	v1.Get("/public/dossiers/:token", perClient, s.getPublicDossier)
-	v1.Post("/public/dossiers/:token/survey", perClient, s.postPublicSurvey)
-	v1.Get("/public/lookup", perClient, s.lookupCodeLimiter(), s.publicLookup)
+	byToken := s.publicLimiter(s.cfg.Limits.TokenPerMinute)
+	v1.Get("/public/dossiers/:token", byToken, s.getPublicDossier)
+	v1.Post("/public/dossiers/:token/survey", byToken, s.postPublicSurvey)
+	v1.Get("/public/lookup", s.publicLimiter(s.cfg.Limits.LookupPerMinute), s.lookupCodeLimiter(), s.publicLookup)
 
-	app.Get("/t/:token", perClient, s.citizenPage)
-	app.Post("/t/:token/survey", perClient, s.citizenSurvey)
+	app.Get("/t/:token", byToken, s.citizenPage)
+	app.Post("/t/:token/survey", byToken, s.citizenSurvey)
 
 	app.Get("/counter/login", s.counterLoginPage)
 	app.Post("/counter/login", s.counterLoginLimiter(), s.counterLogin)
@@ -46,12 +40,16 @@ func (s *Server) publicRoutes(app *fiber.App, v1 fiber.Router) {
 	app.Get("/counter/dossiers/:code/apology.pdf", s.counterAuth, s.apologyPDF)
 }
 
-// publicLimiter bounds the public answers and the citizen's pages per client address; one
-// instance is shared by all of them. Pages get an HTML answer, the API problem+json.
-func (s *Server) publicLimiter() fiber.Handler {
+// publicLimiter bounds what needs no login to perMinute requests per client address (see
+// clientAddr); one instance is shared by the routes it guards. Lookups by code and phone
+// digits have a strict budget of their own, so that guessing them does not shut a citizen
+// out of the pages and answers of the signed token, which need no guessing protection (the
+// token is checked before anything is read). Pages get an HTML answer, the API problem+json.
+func (s *Server) publicLimiter(perMinute int) fiber.Handler {
 	return limiter.New(limiter.Config{
-		Max:        publicPerMinute,
-		Expiration: time.Minute,
+		Max:          perMinute,
+		Expiration:   time.Minute,
+		KeyGenerator: s.clientAddr,
 		LimitReached: func(c *fiber.Ctx) error {
 			if !isPublicPath(c.Path()) {
 				return s.renderMessage(c, fiber.StatusTooManyRequests, "Quá nhiều yêu cầu",
@@ -67,7 +65,7 @@ func (s *Server) publicLimiter() fiber.Handler {
 // lookup of the code, found or not, so that it says nothing about whether the code exists.
 func (s *Server) lookupCodeLimiter() fiber.Handler {
 	return limiter.New(limiter.Config{
-		Max:        lookupCodePerHour,
+		Max:        s.cfg.Limits.LookupCodePerHour,
 		Expiration: time.Hour,
 		KeyGenerator: func(c *fiber.Ctx) string {
 			code := strings.ToUpper(strings.TrimSpace(c.Query("code")))

@@ -8,7 +8,7 @@ func (s *Server) routes() {
 	app := s.app
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
-	app.Get("/metrics", s.metrics.handler())
+	app.Get("/metrics", s.metricsAuth, s.metrics.handler())
 	app.Get("/api/v1/openapi.yaml", s.openapi)
 
 	v1 := app.Group("/api/v1")

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,6 +33,12 @@ type Config struct {
 	ImportLimit     int64            // the largest CSV an HTTP import takes, in bytes; 0 = 1 GiB
 	Now             func() time.Time // nil = time.Now; tests move the clock
 	Desk            *desk.Desk       // the use cases; nil = a desk over the store with WorkHours, SupplementClock and Now
+
+	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For names the client, for rate limits; nil = none
+	Limits         RateLimits     // budgets of what needs no login; zero fields = DefaultRateLimits
+	MetricsToken   string         // when set, /metrics asks for it as a bearer token
+	IdempotencyTTL time.Duration  // how long an Idempotency-Key's answer is kept; 0 = store.DefaultIdempotencyTTL; an older key is new again
+	Warnings       []string       // configuration warnings, listed by /readyz under details.warnings
 }
 
 // Server is the HTTP application over a store.
@@ -64,6 +71,11 @@ func New(st *store.Store, cfg Config) *Server {
 	if s.cfg.TokenTTL == 0 {
 		s.cfg.TokenTTL = 12 * time.Hour
 	}
+	s.cfg.Limits = s.cfg.Limits.withDefaults()
+	if s.cfg.IdempotencyTTL <= 0 {
+		s.cfg.IdempotencyTTL = store.DefaultIdempotencyTTL
+	}
+	s.readyChecks = append(s.readyChecks, s.configWarnings)
 	s.tokens = newTokenSigner(cfg.Secret)
 	lookup, err := qr.NewSigner(cfg.Secret)
 	if err != nil {

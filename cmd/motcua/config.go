@@ -5,18 +5,28 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
+	"motcua/api"
 	"motcua/domain"
 )
 
 // Config is the whole configuration, read once from the environment (see API.md).
 type Config struct {
+	TrustedProxies []netip.Prefix // MOTCUA_TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
+	RateLimits     api.RateLimits // MOTCUA_RATE_…
+	MetricsToken   string         // MOTCUA_METRICS_TOKEN: bearer token /metrics asks for; "" = none
+	IdempotencyTTL time.Duration  // MOTCUA_IDEMPOTENCY_TTL: how long an Idempotency-Key is kept
+	Warnings       []string       // what is allowed but probably wrong; logged at start, listed by /readyz
+
 	Addr            string
 	DatabaseURL     string
 	DataDir         string
@@ -66,6 +76,7 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	if p := c.AdminPassword; p != "" && (len(p) < 10 || len(p) > 72) {
 		bad("MOTCUA_ADMIN_PASSWORD", "must be 10 to 72 bytes long")
 	}
+	deploymentFromEnv(c, get, bad)
 	var err error
 	if c.WorkHours, err = domain.ParseWorkHours(get("MOTCUA_WORK_HOURS", "07:00-11:00,13:00-17:00")); err != nil {
 		bad("MOTCUA_WORK_HOURS", "%s", domain.ErrorMessage(err))
@@ -88,32 +99,90 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	return c, errors.Join(errs...)
 }
 
+// secretSize is the least a secret holds, in bytes.
+const secretSize = 32
+
 // loadSecret returns MOTCUA_SECRET, or the secret kept in the data directory, creating it once.
+// A secret file that is short, empty or unreadable stops the start with an error that names
+// the file and says what to do; it is never replaced, since tokens and QR codes already
+// printed were signed with it. A new secret is written to a temporary file, synced, and
+// linked into place, which fails rather than replace a file another start put there first:
+// then that start's secret is read and used, so racing starts end with the same secret.
 func (c *Config) loadSecret() error {
 	if c.Secret != nil {
 		return nil
 	}
 	path := filepath.Join(c.DataDir, "secret")
-	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
-		c.Secret = b
-		return nil
+	for {
+		b, err := os.ReadFile(path)
+		switch {
+		case err == nil && len(b) >= secretSize:
+			c.Secret = b
+			return nil
+		case err == nil && len(b) == 0:
+			return fmt.Errorf("the secret file %s is empty (a start was interrupted while creating it): "+
+				"delete it and start again to have a new secret made, or set MOTCUA_SECRET", path)
+		case err == nil:
+			return fmt.Errorf("the secret file %s holds %d bytes, fewer than the %d a secret needs: "+
+				"write the secret that signed this deployment's tokens and QR codes back into it, or delete it "+
+				"to have a new one made (QR codes printed before stop working), or set MOTCUA_SECRET", path, len(b), secretSize)
+		case !errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("the secret file %s cannot be read (%w): let the service's user read it, or set MOTCUA_SECRET", path, err)
+		}
+		created, err := createSecret(c.DataDir, path)
+		if err != nil {
+			return fmt.Errorf("creating the secret file %s: %w; make MOTCUA_DATA_DIR writable by the service's user, or set MOTCUA_SECRET", path, err)
+		}
+		if created != nil {
+			c.Secret = created
+			return nil
+		}
+		// Another start created it first: read theirs.
 	}
-	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
-		return fmt.Errorf("MOTCUA_DATA_DIR: %w", err)
+}
+
+// createSecret writes a new random secret to path through a synced temporary file in dir.
+// It returns nil and no error when path exists already (another start won the race).
+func createSecret(dir, path string) (secret []byte, err error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
 	}
-	b := make([]byte, 32)
+	b := make([]byte, secretSize)
 	rand.Read(b)
-	secret := []byte(hex.EncodeToString(b))
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) { // another process won the race
-		return c.loadSecret()
-	} else if err != nil {
-		return fmt.Errorf("MOTCUA_DATA_DIR: write secret: %w", err)
+	secret = []byte(hex.EncodeToString(b))
+	tmp, err := os.CreateTemp(dir, ".secret-*")
+	if err != nil {
+		return nil, err
 	}
-	defer f.Close()
-	if _, err := f.Write(secret); err != nil {
+	defer os.Remove(tmp.Name()) // the link below keeps the file under its name
+	_, err = tmp.Write(secret)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	// A hard link is a rename that never replaces what is there.
+	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return secret, syncDir(dir)
+}
+
+// syncDir makes a new name in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
 		return err
 	}
-	c.Secret = secret
-	return f.Sync()
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -106,6 +106,9 @@ func serve(log *slog.Logger) error {
 	} else if n > 0 {
 		log.Info("migrated", "applied", n)
 	}
+	for _, w := range cfg.Warnings {
+		log.Warn("configuration", "warning", w)
+	}
 	if err := bootstrapAdmin(ctx, log, st, cfg.AdminPassword); err != nil {
 		return err
 	}

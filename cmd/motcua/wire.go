@@ -15,6 +15,7 @@ import (
 const extraUsage = `  calendar load [YEAR…]       load the shipped official holidays and make-up days
   import dossiers FILE.csv    import dossiers from a CSV, all rows or none
   demo                        fill an empty database with demonstration data
+  healthcheck                 exit 0 when the service at MOTCUA_ADDR answers /readyz with 200
 `
 
 // newDesk builds the use cases over st with the deployment's deadline settings.
@@ -25,7 +26,9 @@ func newDesk(cfg *Config, st *store.Store) *desk.Desk {
 // apiConfig hands the HTTP layer its part of the configuration.
 func apiConfig(cfg *Config, log *slog.Logger, dk *desk.Desk) api.Config {
 	return api.Config{PublicURL: cfg.PublicURL, Secret: cfg.Secret, Version: version, Logger: log,
-		Desk: dk, PublicCache: cfg.PublicCache}
+		Desk: dk, PublicCache: cfg.PublicCache,
+		TrustedProxies: cfg.TrustedProxies, Limits: cfg.RateLimits, MetricsToken: cfg.MetricsToken,
+		IdempotencyTTL: cfg.IdempotencyTTL, Warnings: cfg.Warnings}
 }
 
 // startJobs starts the scheduler when enabled and returns the function that stops it and
@@ -36,6 +39,9 @@ func startJobs(ctx context.Context, log *slog.Logger, cfg *Config, dk *desk.Desk
 		return func() {}, nil
 	}
 	sched := jobs.New(dk, st, log, time.Now)
+	if err := sched.RegisterIdempotencyPurge(cfg.IdempotencyTTL); err != nil {
+		return nil, err
+	}
 	if err := sched.Start(ctx); err != nil {
 		return nil, err
 	}
@@ -53,6 +59,8 @@ func runCommand(log *slog.Logger, cmd string, args []string) error {
 		return benchCommand(log, args)
 	case "demo":
 		return runDemo(log, args)
+	case "healthcheck":
+		return healthcheck(args)
 	}
 	return fmt.Errorf("unknown command %q (motcua help lists them)", cmd)
 }
