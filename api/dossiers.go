@@ -235,7 +235,21 @@ func (s *Server) dossierAction(c *fiber.Ctx) error {
 	if err := decode(c, &req, true); err != nil {
 		return err
 	}
-	ar := domain.ActionRequest{Action: domain.Action(c.Params("action")), Actor: principal(c).Username, Note: req.Note,
+	ar, err := req.domain(domain.Action(c.Params("action")), principal(c).Username)
+	if err != nil {
+		return err
+	}
+	d, err := s.desk.Act(c.UserContext(), principal(c), c.Params("code"), ar, c.Get(fiber.HeaderIfMatch))
+	if err != nil {
+		return err
+	}
+	return s.sendDossier(c, d, fiber.StatusOK)
+}
+
+// domain is the request as the desk takes it, for action by actor; EINVALID naming a time
+// that is not RFC 3339.
+func (req *actionRequest) domain(action domain.Action, actor string) (domain.ActionRequest, error) {
+	ar := domain.ActionRequest{Action: action, Actor: actor, Note: req.Note,
 		Reason: req.Reason, Outcome: req.Outcome, ResultDigitized: req.ResultDigitized, Channel: req.Channel}
 	for _, t := range []struct {
 		field, value string
@@ -246,7 +260,7 @@ func (s *Server) dossierAction(c *fiber.Ctx) error {
 		}
 		v, err := parseTime(t.field, t.value)
 		if err != nil {
-			return err
+			return ar, err
 		}
 		if t.dst == nil {
 			ar.At = v
@@ -254,11 +268,7 @@ func (s *Server) dossierAction(c *fiber.Ctx) error {
 			*t.dst = &v
 		}
 	}
-	d, err := s.desk.Act(c.UserContext(), principal(c), c.Params("code"), ar, c.Get(fiber.HeaderIfMatch))
-	if err != nil {
-		return err
-	}
-	return s.sendDossier(c, d, fiber.StatusOK)
+	return ar, nil
 }
 
 func (s *Server) dossierDeadline(c *fiber.Ctx) error {

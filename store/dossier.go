@@ -411,6 +411,9 @@ type DossierFilter struct {
 	Untransferred bool // still at the desk (received) past its transfer deadline at Now
 	ReceivedFrom  *time.Time
 	ReceivedTo    *time.Time // exclusive
+	Open          bool       // not yet resolved nor withdrawn
+	DueFrom       *time.Time // due at or after
+	DueTo         *time.Time // due before (exclusive)
 	Query         string
 	Now           time.Time
 	Limit         int
@@ -451,6 +454,15 @@ func (s *Store) ListDossiers(ctx context.Context, f DossierFilter) ([]*domain.Do
 		}
 		if f.ReceivedTo != nil {
 			q = q.Where("received_at < ?", utc(*f.ReceivedTo))
+		}
+		if f.Open {
+			q = q.Where("status IN ?", openStatuses())
+		}
+		if f.DueFrom != nil {
+			q = q.Where("due_at >= ?", utc(*f.DueFrom))
+		}
+		if f.DueTo != nil {
+			q = q.Where("due_at < ?", utc(*f.DueTo))
 		}
 		if f.Cursor != "" {
 			id, err := decodeCursor(f.Cursor)
