@@ -325,11 +325,13 @@ func (s *Server) counterLogin(c *fiber.Ctx) error {
 		return s.render(c, fiber.StatusBadRequest, "login", m)
 	}
 	m.Username = form.Get("username")
-	token, expires, err := s.staffLogin(c.UserContext(), form.Get("username"), form.Get("password"))
+	token, _, err := s.staffLogin(c.UserContext(), form.Get("username"), form.Get("password"))
 	status := fiber.StatusOK
 	switch domain.ErrorCode(err) {
 	case "":
-		c.Cookie(&fiber.Cookie{Name: counterCookie, Value: token, Path: "/counter", Expires: expires,
+		// A session cookie: the token inside expires by itself, whatever the client's clock
+		// says, and closing the browser of a shared counter ends the session.
+		c.Cookie(&fiber.Cookie{Name: counterCookie, Value: token, Path: "/counter",
 			HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: s.secureCookies(c)})
 		return c.Redirect("/counter", fiber.StatusSeeOther)
 	case domain.EINVALID:
