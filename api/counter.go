@@ -249,7 +249,8 @@ func (f formState) Field(name, label, typ, auto string) fieldView {
 type actionForm struct {
 	formState
 	Name, Label, Code, CSRF string
-	Open                    bool // shown unfolded: the next step, or it failed
+	IfMatch                 string // the dossier's version the card shows: a stale card's action is refused (412)
+	Open                    bool   // shown unfolded: the next step, or it failed
 	Channels, Outcomes      []option
 }
 
@@ -373,7 +374,7 @@ func (s *Server) showCard(c *fiber.Ctx, d *domain.Dossier, status int, flash str
 		if failed != nil && failed.Name == f.Name {
 			f = failed
 		}
-		f.Code, f.CSRF, f.Channels, f.Outcomes = d.Code, v.CSRF, channelOptions, outcomeOptions
+		f.Code, f.CSRF, f.IfMatch, f.Channels, f.Outcomes = d.Code, v.CSRF, etag(d.Version), channelOptions, outcomeOptions
 		if failed == nil && a == primaryAction[d.Status] {
 			f.Open = true
 		}

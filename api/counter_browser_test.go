@@ -233,9 +233,13 @@ func TestBrowserCounterFlow(t *testing.T) {
 
 	b.load(chromedp.Click(chromedp.CSS(`#act-start button[type=submit]`)))
 	b.sees("Đã ghi nhận: Chuyển xử lý", "Đang giải quyết")
-	b.do(chromedp.Click(chromedp.CSS(`#act-request_supplement summary`)),
-		chromedp.SendKeys(chromedp.ID("request_supplement-reason"), "Bản sao giấy chứng sinh"))
-	b.load(chromedp.Click(chromedp.CSS(`#act-request_supplement button[type=submit]`)))
+	// The keyboard alone: unfold the form, type what is missing, Tab past the note to the button.
+	b.do(chromedp.Focus(chromedp.CSS(`#act-request_supplement summary`)), chromedp.KeyEvent(kb.Enter),
+		chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent("Bản sao giấy chứng sinh"), chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Tab))
+	if focused := run(b, chromedp.Evaluate[string](`document.activeElement.textContent`)); focused != "Yêu cầu bổ sung hồ sơ" {
+		t.Errorf("after the note, the focus is on %q, want the form's button", focused)
+	}
+	b.load(chromedp.KeyEvent(kb.Enter))
 	b.sees("Chờ bổ sung hồ sơ", "Đang chờ công dân bổ sung", "Bản sao giấy chứng sinh")
 	b.shot("counter-card-supplement")
 	b.load(chromedp.Click(chromedp.CSS(`#act-supplement button[type=submit]`)))

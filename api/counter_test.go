@@ -185,7 +185,12 @@ func TestCounterActions(t *testing.T) {
 	step(reception, "start", nil, "processing")
 	step(reception, "request_supplement", url.Values{"reason": {"Bản sao giấy chứng sinh"}}, "awaiting_supplement")
 	e.page("GET", card, nil, reception).html(200, "Đang chờ công dân bổ sung", "Bản sao giấy chứng sinh")
-	step(reception, "supplement", nil, "processing")
+	// A card gone stale (another clerk acted meanwhile) changes nothing.
+	e.counterPost(reception, card+"/actions/supplement", url.Values{"if_match": {`"2"`}}).html(412, "vừa được người khác thay đổi")
+	if s := e.status(d.code); s != "awaiting_supplement" {
+		t.Fatalf("status %s after a stale card's form", s)
+	}
+	step(reception, "supplement", url.Values{"if_match": {`"3"`}}, "processing")
 	e.setNow(vn("2024-03-07 10:00")) // late now
 	specialist = e.counterLogin("ward1.specialist")
 	reception = e.counterLogin("ward1.reception")
