@@ -23,10 +23,24 @@ import (
 // counterRoutes adds the counter's working pages; publicRoutes calls it, before the
 // authenticated API group exists.
 func (s *Server) counterRoutes(app *fiber.App) {
-	app.Get("/counter/new", s.counterAuth, s.counterNewPage)
-	app.Post("/counter/dossiers", s.counterAuth, s.counterForm, s.counterIntake)
+	app.Get("/counter/new", s.counterAuth, s.counterRequire(intakeRoles...), s.counterNewPage)
+	app.Post("/counter/dossiers", s.counterAuth, s.counterRequire(intakeRoles...), s.counterForm, s.counterIntake)
 	app.Get("/counter/dossiers/:code", s.counterAuth, s.counterCard)
 	app.Post("/counter/dossiers/:code/actions/:action", s.counterAuth, s.counterForm, s.counterAction)
+}
+
+// intakeRoles may take a dossier in, as through POST /api/v1/dossiers.
+var intakeRoles = []domain.Role{domain.RoleAdmin, domain.RoleReception}
+
+// counterRequire lets through staff holding one of roles, as require does for the API, and
+// answers others with a page.
+func (s *Server) counterRequire(roles ...domain.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !principal(c).Has(roles...) {
+			return s.staffMessage(c, fiber.StatusForbidden, "Không có quyền", "Vai trò của bạn không được làm việc này.")
+		}
+		return c.Next()
+	}
 }
 
 // counterListLimit is how many dossiers each of the home page's lists shows.
@@ -45,7 +59,7 @@ func (s *Server) csrfToken(login string) string {
 func (s *Server) staffMeta(c *fiber.Ctx, title string) pageMeta {
 	m := pageMeta{Title: title, Staff: true, CSRF: s.csrfToken(c.Cookies(counterCookie))}
 	if p, ok := c.Locals("principal").(*domain.Principal); ok {
-		m.User = p.Username
+		m.User, m.Intake = p.Username, p.Has(intakeRoles...)
 	}
 	return m
 }

@@ -13,7 +13,7 @@ var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // csrf is the CSRF token the counter's pages carry for the session with cookie.
 func (e *env) csrf(cookie string) string {
 	e.t.Helper()
-	m := csrfRE.FindSubmatch(e.page("GET", "/counter/new", nil, cookie).expect(200).body)
+	m := csrfRE.FindSubmatch(e.page("GET", "/counter", nil, cookie).expect(200).body)
 	if m == nil {
 		e.t.Fatal("the counter's page has no csrf field")
 	}
@@ -155,6 +155,12 @@ func TestCounterActions(t *testing.T) {
 	if got := forms(e.page("GET", card, nil, specialist).html(200).body); strings.Join(got, ",") != "start,request_supplement,resolve,apologize,withdraw" {
 		t.Errorf("the specialist's actions on a received dossier: %v", got)
 	}
+
+	// A specialist does not take dossiers in, as through the API.
+	e.page("GET", "/counter", nil, specialist).html(200).lacks(`href="/counter/new"`)
+	e.page("GET", "/counter/new", nil, specialist).html(403, "Không có quyền")
+	e.counterPost(specialist, "/counter/dossiers", url.Values{"agency_code": {ward1Code}, "procedure_code": {pubProcedure},
+		"applicant.name": {"Ai Đó"}, "channel": {"direct"}}).html(403)
 
 	// Without the CSRF token nothing changes.
 	e.page("POST", card+"/actions/start", url.Values{"note": {"x"}}, reception).html(403, "Biểu mẫu không hợp lệ")

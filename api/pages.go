@@ -31,10 +31,11 @@ const counterCookie = "motcua_token"
 
 // pageMeta is what the layout of every page needs.
 type pageMeta struct {
-	Title string
-	Staff bool   // the counter's header and no citizen footer
-	User  string // the member of staff logged in at the counter
-	CSRF  string // the counter session's CSRF token, for every form
+	Title  string
+	Staff  bool   // the counter's header and no citizen footer
+	User   string // the member of staff logged in at the counter
+	CSRF   string // the counter session's CSRF token, for every form
+	Intake bool   // the user may take dossiers in
 }
 
 // pageRow is a label and its value, e.g. a date or a history entry.
