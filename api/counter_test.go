@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"html"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -223,5 +224,25 @@ func TestCounterActions(t *testing.T) {
 	e.counterPost(other, card+"/actions/withdraw", url.Values{"reason": {"x"}}).html(404).lacks(pubName)
 	if s := e.status(d.code); s != "returned" {
 		t.Errorf("status %s after another ward's post", s)
+	}
+}
+
+func TestCounterLoginFromAnotherSite(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	req, err := http.NewRequest("POST", e.base+"/counter/login", strings.NewReader("username=ward1.reception&password=password-123"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 403 || len(res.Cookies()) != 0 {
+		t.Errorf("a login posted from another site: %d, cookies %v", res.StatusCode, res.Cookies())
 	}
 }

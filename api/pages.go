@@ -320,6 +320,12 @@ func (s *Server) counterLoginLimiter() fiber.Handler {
 // counter's cookie and goes to /counter (303); otherwise it shows the form again.
 func (s *Server) counterLogin(c *fiber.Ctx) error {
 	m := loginView{pageMeta: pageMeta{Title: "Đăng nhập quầy tiếp nhận", Staff: true}}
+	if c.Get("Sec-Fetch-Site") == "cross-site" {
+		// Before a session there is no CSRF token: a browser's word that the form came from
+		// another site keeps anyone from logging a clerk into their account.
+		m.Problem = "Biểu mẫu đăng nhập phải được gửi từ trang của quầy."
+		return s.render(c, fiber.StatusForbidden, "login", m)
+	}
 	form, err := readForm(c, 4<<10)
 	if err != nil {
 		m.Problem = "Không đọc được biểu mẫu; vui lòng thử lại."
