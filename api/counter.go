@@ -160,7 +160,7 @@ func (s *Server) counterLists(c *fiber.Ctx) ([]counterList, error) {
 		id, title, empty string
 		f                store.DossierFilter
 	}{
-		{"den-han", "Đến hạn trả hôm nay", "Không có hồ sơ nào đến hạn hôm nay.", store.DossierFilter{Open: true, DueFrom: &from, DueTo: &to}},
+		{"den-han", "Đến hạn trả hôm nay", "Không có hồ sơ nào đến hạn hôm nay.", store.DossierFilter{Running: true, AppointmentFrom: &from, AppointmentTo: &to}},
 		{"qua-han", "Đã quá hạn", "Không có hồ sơ quá hạn.", store.DossierFilter{Overdue: true}},
 		{"chua-chuyen", "Chưa chuyển xử lý đúng hạn", "Không có hồ sơ chậm chuyển.", store.DossierFilter{Untransferred: true}},
 		{"cho-bo-sung", "Chờ bổ sung hồ sơ", "Không có hồ sơ chờ bổ sung.", store.DossierFilter{Status: domain.StatusAwaitingSupplement}},

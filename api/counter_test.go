@@ -246,3 +246,66 @@ func TestCounterLoginFromAnotherSite(t *testing.T) {
 		t.Errorf("a login posted from another site: %d, cookies %v", res.StatusCode, res.Cookies())
 	}
 }
+
+// counterSection is the HTML of the home page's list with id.
+func counterSection(t testing.TB, body []byte, id string) string {
+	t.Helper()
+	s := string(body)
+	i := strings.Index(s, `id="`+id+`"`)
+	if i < 0 {
+		t.Fatalf("the home page has no list %s", id)
+	}
+	j := strings.Index(s[i:], "</section>")
+	return s[i : i+j]
+}
+
+func TestCounterLists(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	e.mustPublicProcedure()
+	due := e.mustPublicIntake(nil) // Monday 09:00, due Thursday 09:00
+	waiting := e.mustPublicIntake(map[string]any{"name": "Lê Văn Chờ"})
+	e.act("ward1.reception", waiting.code, "request_supplement", map[string]any{"reason": "Thiếu tờ khai"})
+	ready := e.mustPublicIntake(map[string]any{"name": "Lê Văn Xong"})
+	e.act("ward1.specialist", ready.code, "resolve", map[string]any{"outcome": "approved"})
+
+	lists := func(user string) []byte {
+		return e.page("GET", "/counter", nil, e.counterLogin(user)).html(200).body
+	}
+	has := func(body []byte, id string, want bool, codes ...string) {
+		t.Helper()
+		sec := counterSection(t, body, id)
+		for _, c := range codes {
+			if strings.Contains(sec, c) != want {
+				t.Errorf("list %s holds %s: %v, want %v", id, c, !want, want)
+			}
+		}
+	}
+	e.setNow(vn("2024-03-04 10:00"))
+	body := lists("ward1.reception")
+	has(body, "den-han", false, due.code, waiting.code, ready.code)
+	has(body, "cho-bo-sung", true, waiting.code)
+	has(body, "tra-ket-qua", true, ready.code)
+	has(body, "chua-chuyen", false, due.code)
+	if !strings.Contains(counterSection(t, body, "tra-ket-qua"), `href="/counter/dossiers/`+ready.code+`"`) {
+		t.Error("a line does not open its dossier")
+	}
+
+	e.setNow(vn("2024-03-07 08:00"))
+	body = lists("ward1.reception")
+	has(body, "den-han", true, due.code)
+	has(body, "den-han", false, waiting.code, ready.code)
+	has(body, "chua-chuyen", true, due.code)
+	has(body, "qua-han", false, due.code)
+
+	e.setNow(vn("2024-03-08 08:00"))
+	body = lists("ward1.reception")
+	has(body, "den-han", false, due.code)
+	has(body, "qua-han", true, due.code)
+
+	// Another ward's desk lists none of them.
+	body = lists("ward2.reception")
+	for _, id := range []string{"den-han", "qua-han", "chua-chuyen", "cho-bo-sung", "tra-ket-qua"} {
+		has(body, id, false, due.code, waiting.code, ready.code)
+	}
+}
