@@ -457,10 +457,16 @@ func (s *Server) counterAction(c *fiber.Ctx) error {
 	for _, k := range []string{"note", "reason", "outcome", "channel", "new_appointment_at", "result_digitized"} {
 		f.Values[k] = form.Get(k)
 	}
-	req := actionRequest{Note: form.Get("note"), Reason: form.Get("reason"), Outcome: domain.Outcome(form.Get("outcome")),
-		ResultDigitized: form.Get("result_digitized") != "", Channel: domain.Channel(form.Get("channel")),
-		NewAppointmentAt: formTime(form.Get("new_appointment_at"))}
-	ar, err := req.domain(action, principal(c).Username)
+	ar := domain.ActionRequest{Action: action, Actor: principal(c).Username, Note: form.Get("note"), Reason: form.Get("reason"),
+		Outcome: domain.Outcome(form.Get("outcome")), ResultDigitized: form.Get("result_digitized") != "",
+		Channel: domain.Channel(form.Get("channel"))}
+	var err error
+	if v := formTime(form.Get("new_appointment_at")); v != "" {
+		var t time.Time
+		if t, err = parseTime("new_appointment_at", v); err == nil {
+			ar.NewAppointmentAt = &t
+		}
+	}
 	var d *domain.Dossier
 	if err == nil {
 		d, err = s.desk.Act(c.UserContext(), principal(c), c.Params("code"), ar, form.Get("if_match"))

@@ -235,21 +235,7 @@ func (s *Server) dossierAction(c *fiber.Ctx) error {
 	if err := decode(c, &req, true); err != nil {
 		return err
 	}
-	ar, err := req.domain(domain.Action(c.Params("action")), principal(c).Username)
-	if err != nil {
-		return err
-	}
-	d, err := s.desk.Act(c.UserContext(), principal(c), c.Params("code"), ar, c.Get(fiber.HeaderIfMatch))
-	if err != nil {
-		return err
-	}
-	return s.sendDossier(c, d, fiber.StatusOK)
-}
-
-// domain is the request as the desk takes it, for action by actor; EINVALID naming a time
-// that is not RFC 3339.
-func (req *actionRequest) domain(action domain.Action, actor string) (domain.ActionRequest, error) {
-	ar := domain.ActionRequest{Action: action, Actor: actor, Note: req.Note,
+	ar := domain.ActionRequest{Action: domain.Action(c.Params("action")), Actor: principal(c).Username, Note: req.Note,
 		Reason: req.Reason, Outcome: req.Outcome, ResultDigitized: req.ResultDigitized, Channel: req.Channel}
 	for _, t := range []struct {
 		field, value string
@@ -260,7 +246,7 @@ func (req *actionRequest) domain(action domain.Action, actor string) (domain.Act
 		}
 		v, err := parseTime(t.field, t.value)
 		if err != nil {
-			return ar, err
+			return err
 		}
 		if t.dst == nil {
 			ar.At = v
@@ -268,7 +254,11 @@ func (req *actionRequest) domain(action domain.Action, actor string) (domain.Act
 			*t.dst = &v
 		}
 	}
-	return ar, nil
+	d, err := s.desk.Act(c.UserContext(), principal(c), c.Params("code"), ar, c.Get(fiber.HeaderIfMatch))
+	if err != nil {
+		return err
+	}
+	return s.sendDossier(c, d, fiber.StatusOK)
 }
 
 func (s *Server) dossierDeadline(c *fiber.Ctx) error {
