@@ -204,6 +204,15 @@ func TestBrowserCounterFlow(t *testing.T) {
 		t.Errorf("no problem beside the applicant's name: %s", b.main())
 	}
 	b.shot("counter-new-problem")
+	postal := `getComputedStyle(document.querySelector('.postal-only')).display`
+	if d := run(b, chromedp.Evaluate[string](postal)); d != "none" {
+		t.Errorf("the postal hand-over time shows for a direct intake (%s)", d)
+	}
+	b.do(chromedp.SetValue(chromedp.ID("channel"), "postal"))
+	if d := run(b, chromedp.Evaluate[string](postal)); d == "none" {
+		t.Error("the postal hand-over time does not show for a postal intake")
+	}
+	b.do(chromedp.SetValue(chromedp.ID("channel"), "direct"))
 	b.do(chromedp.SendKeys(chromedp.ID("applicant-name"), "Trần Thị Bình"),
 		chromedp.SendKeys(chromedp.ID("applicant-id_number"), "079123456789"),
 		chromedp.SendKeys(chromedp.ID("applicant-phone"), "0912345678"))
