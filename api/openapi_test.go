@@ -800,7 +800,35 @@ func TestOpenAPIContract(t *testing.T) {
 		c.do(oaWant(404, "GET", "/counter/dossiers/"+ward2Code+"-240226-0001/"+doc, "").withCookie(cookie).problem("not_found", ""))
 		c.do(oaWant(403, "GET", "/counter/dossiers/"+code1+"/"+doc, "").withCookie(reporterCookie))
 	}
-	c.do(oaWant(303, "POST", "/counter/logout", "").withCookie(cookie))
+	// The counter's forms, each with the session's CSRF token.
+	newPage := c.do(oaWant(200, "GET", "/counter/new", "").withCookie(cookie))
+	c.do(oaWant(303, "GET", "/counter/new", ""))
+	csrf := csrfRE.FindStringSubmatch(string(newPage.body))
+	if csrf == nil {
+		t.Fatal("the intake form has no CSRF token")
+	}
+	form := func(kv ...string) url.Values {
+		f := url.Values{"csrf": {csrf[1]}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		return f
+	}
+	taken := c.do(oaWant(303, "POST", "/counter/dossiers", "").withCookie(cookie).with(form("agency_code", ward1Code,
+		"procedure_code", oaProc, "applicant.name", "Trần Thị Bình", "channel", "direct", "return_channel", "direct")))
+	c.do(oaWant(400, "POST", "/counter/dossiers", "").withCookie(cookie).with(form("agency_code", ward1Code, "procedure_code", oaProc)))
+	c.do(oaWant(403, "POST", "/counter/dossiers", "").withCookie(cookie).with(url.Values{"procedure_code": {oaProc}}).rejected())
+	card := strings.TrimSuffix(taken.header.Get("Location"), "?done=intake")
+	c.do(oaWant(200, "GET", card+"?done=intake", "").withCookie(cookie))
+	c.do(oaWant(404, "GET", "/counter/dossiers/"+ward1Code+"-240304-9999", "").withCookie(cookie))
+	c.do(oaWant(303, "GET", card, ""))
+	c.do(oaWant(303, "POST", card+"/actions/start", "").withCookie(cookie).with(form("note", "Chuyển phòng Tư pháp")))
+	c.do(oaWant(409, "POST", card+"/actions/start", "").withCookie(cookie).with(form()))
+	c.do(oaWant(400, "POST", card+"/actions/request_supplement", "").withCookie(cookie).with(form()))
+	c.do(oaWant(403, "POST", card+"/actions/resolve", "").withCookie(cookie).with(form("outcome", "approved")))
+	c.do(oaWant(404, "POST", card+"/actions/nothing", "").withCookie(cookie).with(form()).rejected())
+	c.do(oaWant(403, "POST", "/counter/logout", "").withCookie(cookie).with(url.Values{"csrf": {"forged"}}))
+	c.do(oaWant(303, "POST", "/counter/logout", "").withCookie(cookie).with(form()))
 
 	// Reports.
 	rep := func(status int, user, path string) oaReq { return oaWant(status, "GET", "/api/v1/reports/"+path, user) }

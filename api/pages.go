@@ -20,7 +20,7 @@ var templateFS embed.FS
 // pages are the HTML pages by name: the layout with one page's content.
 var pages = func() map[string]*template.Template {
 	m := map[string]*template.Template{}
-	for _, name := range []string{"citizen", "message", "login", "counter"} {
+	for _, name := range []string{"citizen", "message", "login", "counter", "counter_new", "counter_card"} {
 		m[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return m
@@ -31,9 +31,11 @@ const counterCookie = "motcua_token"
 
 // pageMeta is what the layout of every page needs.
 type pageMeta struct {
-	Title string
-	Staff bool   // the counter's header and no citizen footer
-	User  string // the member of staff logged in at the counter
+	Title  string
+	Staff  bool   // the counter's header and no citizen footer
+	User   string // the member of staff logged in at the counter
+	CSRF   string // the counter session's CSRF token, for every form
+	Intake bool   // the user may take dossiers in
 }
 
 // pageRow is a label and its value, e.g. a date or a history entry.
@@ -246,57 +248,46 @@ func (s *Server) counterAuth(c *fiber.Ctx) error {
 	}
 	p := &domain.Principal{UserID: cl.UserID, Username: cl.Username, Roles: cl.Roles, AgencyCode: cl.AgencyCode, AgencyPath: cl.AgencyPath}
 	if !p.Has(staffRoles...) {
-		return s.render(c, fiber.StatusForbidden, "message", messagePage{pageMeta: pageMeta{Title: "Không có quyền", Staff: true, User: p.Username},
+		return s.render(c, fiber.StatusForbidden, "message", messagePage{pageMeta: pageMeta{Title: "Không có quyền", Staff: true, User: p.Username,
+			CSRF: s.csrfToken(c.Cookies(counterCookie))},
 			Heading: "Không có quyền", Text: "Tài khoản này không được dùng quầy tiếp nhận."})
 	}
 	c.Locals("principal", p)
 	return c.Next()
 }
 
-type counterDossier struct {
-	Code, StatusLabel, StatusClass, Progress, ProgressClass string
-	ProcedureName, ApplicantName, AgencyName                string
-	Dates                                                   []pageRow
-	Apology                                                 bool
-}
-
 type counterView struct {
 	pageMeta
 	Query, Problem string
-	Found          *counterDossier
+	Lists          []counterList
 }
 
-// counterPage answers GET /counter[?data=]: the scan form and the dossier it found.
+// counterPage answers GET /counter[?data=]: the desk's home, with the scan form and the
+// desk's lists; a scan that finds a dossier shows its card.
 func (s *Server) counterPage(c *fiber.Ctx) error {
-	m := counterView{pageMeta: pageMeta{Title: "Quầy tiếp nhận", Staff: true, User: principal(c).Username}}
-	data := strings.TrimSpace(c.Query("data"))
-	if data == "" {
-		return s.render(c, fiber.StatusOK, "counter", m)
-	}
-	if m.Query = data; len(m.Query) > 120 {
-		m.Query = m.Query[:120] + "…"
-	}
+	m := counterView{pageMeta: s.staffMeta(c, "Quầy tiếp nhận")}
 	status := fiber.StatusOK
-	d, err := s.resolveScan(c, data)
-	switch domain.ErrorCode(err) {
-	case "":
-		name, _, err := s.agencyNames(c.UserContext(), d.AgencyCode)
-		if err != nil {
+	if data := strings.TrimSpace(c.Query("data")); data != "" {
+		if m.Query = data; len(m.Query) > 120 {
+			m.Query = m.Query[:120] + "…"
+		}
+		d, err := s.resolveScan(c, data)
+		switch domain.ErrorCode(err) {
+		case "":
+			return s.showCard(c, d, fiber.StatusOK, "", nil)
+		case domain.ENOTFOUND:
+			status, m.Problem = fiber.StatusNotFound, "Không tìm thấy hồ sơ (hoặc hồ sơ không thuộc đơn vị của bạn)."
+		case domain.EINVALID:
+			status, m.Problem = fiber.StatusBadRequest, "Không đọc được mã: hãy quét mã QR trên giấy tiếp nhận hoặc nhập đúng mã hồ sơ."
+		default:
 			return s.pageError(c, err)
 		}
-		f := &counterDossier{Code: d.Code, StatusLabel: d.Status.Label(), StatusClass: statusClass(d.Status),
-			ProcedureName: d.ProcedureName, ApplicantName: d.Applicant.Name, AgencyName: name, Apology: d.ApologizedAt != nil,
-			Dates: dossierDates(d.ReceivedAt, d.DueAt, d.AppointmentAt, d.ResolvedAt, d.ReturnedAt)}
-		f.Progress, f.ProgressClass = progressText(d.Status, string(d.Timeliness), d.Overdue(s.now()), d.ClockStopped)
-		m.Found = f
-		m.Title = d.Code + " – Quầy tiếp nhận"
-	case domain.ENOTFOUND:
-		status, m.Problem = fiber.StatusNotFound, "Không tìm thấy hồ sơ (hoặc hồ sơ không thuộc đơn vị của bạn)."
-	case domain.EINVALID:
-		status, m.Problem = fiber.StatusBadRequest, "Không đọc được mã: hãy quét mã QR trên giấy tiếp nhận hoặc nhập đúng mã hồ sơ."
-	default:
-		return s.pageError(c, err)
 	}
+	lists, err := s.counterLists(c)
+	if err != nil {
+		return s.counterPageError(c, err)
+	}
+	m.Lists = lists
 	return s.render(c, status, "counter", m)
 }
 
@@ -330,17 +321,25 @@ func (s *Server) counterLoginLimiter() fiber.Handler {
 // counter's cookie and goes to /counter (303); otherwise it shows the form again.
 func (s *Server) counterLogin(c *fiber.Ctx) error {
 	m := loginView{pageMeta: pageMeta{Title: "Đăng nhập quầy tiếp nhận", Staff: true}}
+	if c.Get("Sec-Fetch-Site") == "cross-site" {
+		// Before a session there is no CSRF token: a browser's word that the form came from
+		// another site keeps anyone from logging a clerk into their account.
+		m.Problem = "Biểu mẫu đăng nhập phải được gửi từ trang của quầy."
+		return s.render(c, fiber.StatusForbidden, "login", m)
+	}
 	form, err := readForm(c, 4<<10)
 	if err != nil {
 		m.Problem = "Không đọc được biểu mẫu; vui lòng thử lại."
 		return s.render(c, fiber.StatusBadRequest, "login", m)
 	}
 	m.Username = form.Get("username")
-	token, expires, err := s.staffLogin(c.UserContext(), form.Get("username"), form.Get("password"))
+	token, _, err := s.staffLogin(c.UserContext(), form.Get("username"), form.Get("password"))
 	status := fiber.StatusOK
 	switch domain.ErrorCode(err) {
 	case "":
-		c.Cookie(&fiber.Cookie{Name: counterCookie, Value: token, Path: "/counter", Expires: expires,
+		// A session cookie: the token inside expires by itself, whatever the client's clock
+		// says, and closing the browser of a shared counter ends the session.
+		c.Cookie(&fiber.Cookie{Name: counterCookie, Value: token, Path: "/counter",
 			HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: s.secureCookies(c)})
 		return c.Redirect("/counter", fiber.StatusSeeOther)
 	case domain.EINVALID:

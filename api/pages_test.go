@@ -212,7 +212,8 @@ func TestCounter(t *testing.T) {
 	// A reporter may log in but not use the counter.
 	e.page("GET", "/counter", nil, e.counterLogin("city.reporter")).html(403, "Không có quyền")
 
-	out := e.page("POST", "/counter/logout", nil, cookie).expect(303)
+	e.page("POST", "/counter/logout", url.Values{}, cookie).html(403)
+	out := e.page("POST", "/counter/logout", url.Values{"csrf": {e.csrf(cookie)}}, cookie).expect(303)
 	if c := out.header.Get("Set-Cookie"); !strings.Contains(c, "motcua_token=;") || !strings.Contains(strings.ToLower(c), "expires=") {
 		t.Errorf("logout Set-Cookie = %q, want the cookie cleared", c)
 	}

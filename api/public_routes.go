@@ -33,11 +33,12 @@ func (s *Server) publicRoutes(app *fiber.App, v1 fiber.Router) {
 
 	app.Get("/counter/login", s.counterLoginPage)
 	app.Post("/counter/login", s.counterLoginLimiter(), s.counterLogin)
-	app.Post("/counter/logout", s.counterLogout)
+	app.Post("/counter/logout", s.counterForm, s.counterLogout)
 	app.Get("/counter", s.counterAuth, s.counterPage)
 	app.Get("/counter/dossiers/:code/receipt.pdf", s.counterAuth, s.receiptPDF)
 	app.Get("/counter/dossiers/:code/qr.png", s.counterAuth, s.qrPNG)
 	app.Get("/counter/dossiers/:code/apology.pdf", s.counterAuth, s.apologyPDF)
+	s.counterRoutes(app)
 }
 
 // publicLimiter bounds what needs no login to perMinute requests per client address (see

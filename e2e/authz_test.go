@@ -4,7 +4,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -41,6 +43,7 @@ type routeRule struct {
 	roles  []domain.Role // who may (bearer, cookie); nil = any authenticated caller
 	scope  scoping
 	ok     int   // the success status of an allowed caller
+	csrf   bool  // a counter form: the caller's CSRF token is added to the body
 	denied []int // statuses accepted for a caller outside the target's agency; default 403 or 404
 	// build returns a fresh request aimed at the target agency, sent as the principal user
 	// (the build may create fixtures first).
@@ -158,6 +161,16 @@ var routeRules = map[string]routeRule{
 	"GET /counter/dossiers/:code/receipt.pdf": {access: cookie, roles: staff, scope: scoped, ok: 200, build: getf("/counter/dossiers/%s/receipt.pdf", markerCode)},
 	"GET /counter/dossiers/:code/qr.png":      {access: cookie, roles: staff, scope: scoped, ok: 200, build: getf("/counter/dossiers/%s/qr.png", markerCode)},
 	"GET /counter/dossiers/:code/apology.pdf": {access: cookie, roles: staff, scope: scoped, ok: 200, build: getf("/counter/dossiers/%s/apology.pdf", markerCode)},
+	"GET /counter/new":                        {access: cookie, roles: reception, ok: 200, build: get("/counter/new")},
+	"GET /counter/dossiers/:code":             {access: cookie, roles: staff, scope: scoped, ok: 200, build: getf("/counter/dossiers/%s", markerCode)},
+	"POST /counter/dossiers": {access: cookie, roles: reception, scope: scoped, ok: 303, csrf: true, build: func(x *authz, target string) request {
+		return request{Method: "POST", Path: "/counter/dossiers", Type: "application/x-www-form-urlencoded",
+			Body: "agency_code=" + url.QueryEscape(target) + "&procedure_code=" + url.QueryEscape(procCode) + "&applicant.name=Tr%E1%BA%A7n+M%E1%BB%9Bi&channel=direct"}
+	}},
+	"POST /counter/dossiers/:code/actions/:action": {access: cookie, roles: staff, scope: scoped, ok: 303, csrf: true, build: func(x *authz, target string) request {
+		return request{Method: "POST", Path: "/counter/dossiers/" + x.freshDossier(target) + "/actions/start",
+			Type: "application/x-www-form-urlencoded", Body: "note=b%E1%BA%AFt+%C4%91%E1%BA%A7u"}
+	}},
 }
 
 // get builds a GET of a fixed path.
@@ -254,6 +267,22 @@ func (x *authz) returnedToken(agency string) string {
 	return tok
 }
 
+// csrf returns the CSRF token that the counter's pages carry for the session with login token.
+func (x *authz) csrf(t *testing.T, token string) string {
+	t.Helper()
+	res, err := sendTo(x.base, request{Method: "GET", Path: "/counter", Headers: map[string]string{"Cookie": "motcua_token=" + token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := csrfField.FindSubmatch(res.Body)
+	if m == nil {
+		return "" // a token the counter refuses: no form, no CSRF token
+	}
+	return html.UnescapeString(string(m[1]))
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]*)"`)
+
 // principal is a caller of the matrix.
 type principal struct {
 	name   string
@@ -349,6 +378,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 					req.Headers = map[string]string{"Authorization": p.header}
 				case rule.access == cookie && p.token != "":
 					req.Headers = map[string]string{"Cookie": "motcua_token=" + p.token}
+					if rule.csrf {
+						req.Body = req.Body.(string) + "&csrf=" + url.QueryEscape(x.csrf(t, p.token))
+					}
 				case p.token != "":
 					req.Token = p.token
 				}

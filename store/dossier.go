@@ -401,20 +401,23 @@ func (s *Store) UpdateDossier(ctx context.Context, code string, fn func(d *domai
 
 // DossierFilter narrows ListDossiers; zero fields do not filter.
 type DossierFilter struct {
-	Scope         string // agency path prefix the caller may see
-	AgencyCode    string
-	Status        domain.Status
-	ProcedureCode string
-	Field         string
-	Channel       domain.Channel
-	Overdue       bool // open and late at Now
-	Untransferred bool // still at the desk (received) past its transfer deadline at Now
-	ReceivedFrom  *time.Time
-	ReceivedTo    *time.Time // exclusive
-	Query         string
-	Now           time.Time
-	Limit         int
-	Cursor        string
+	Scope           string // agency path prefix the caller may see
+	AgencyCode      string
+	Status          domain.Status
+	ProcedureCode   string
+	Field           string
+	Channel         domain.Channel
+	Overdue         bool // open and late at Now
+	Untransferred   bool // still at the desk (received) past its transfer deadline at Now
+	ReceivedFrom    *time.Time
+	ReceivedTo      *time.Time // exclusive
+	Running         bool       // open, its clock running (not waiting for a supplement, not paused)
+	AppointmentFrom *time.Time // the result promised at or after
+	AppointmentTo   *time.Time // the result promised before (exclusive)
+	Query           string
+	Now             time.Time
+	Limit           int
+	Cursor          string
 }
 
 // ListDossiers returns a page of dossiers, newest first, and the cursor of the next page ("" at the end).
@@ -451,6 +454,15 @@ func (s *Store) ListDossiers(ctx context.Context, f DossierFilter) ([]*domain.Do
 		}
 		if f.ReceivedTo != nil {
 			q = q.Where("received_at < ?", utc(*f.ReceivedTo))
+		}
+		if f.Running {
+			q = q.Where("status IN ? AND NOT clock_stopped", openStatuses())
+		}
+		if f.AppointmentFrom != nil {
+			q = q.Where("appointment_at >= ?", utc(*f.AppointmentFrom))
+		}
+		if f.AppointmentTo != nil {
+			q = q.Where("appointment_at < ?", utc(*f.AppointmentTo))
 		}
 		if f.Cursor != "" {
 			id, err := decodeCursor(f.Cursor)
