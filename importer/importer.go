@@ -8,7 +8,6 @@ import (
 	"encoding/csv"
 	"encoding/gob"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"sort"
@@ -129,7 +128,7 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 	if err == io.EOF {
 		return domain.Invalid("body", "the CSV is empty; a header row is required")
 	} else if err != nil {
-		return domain.Invalid("body", "is not CSV: "+err.Error())
+		return domain.Invalidf("body", "is not CSV: %s", err.Error())
 	}
 	h, err := domain.ParseImportHeader(header)
 	if err != nil {
@@ -146,7 +145,7 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 		}
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
-			bad = append(bad, domain.FieldError{Line: perr.Line, Field: "row", Message: perr.Err.Error(), Code: domain.EINVALID})
+			bad = append(bad, domain.Problem("row", "is not well-formed CSV: %s", perr.Err.Error()).At(perr.Line, domain.EINVALID))
 			if len(bad) >= MaxReported {
 				break
 			}
@@ -157,15 +156,13 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 		rows++
 		line, _ := cr.FieldPos(0)
 		if len(rec) != h.Width() {
-			bad = append(bad, domain.FieldError{Line: line, Field: "row", Message: fmt.Sprintf("has %d columns, want %d", len(rec), h.Width()),
-				Code: domain.EINVALID})
+			bad = append(bad, domain.Problem("row", "has %d columns, want %d", len(rec), h.Width()).At(line, domain.EINVALID))
 			continue
 		}
 		item, errs := rules.ImportRow(line, h, rec, cat, o.Who, o.Now)
 		if item != nil && item.Dossier.Code != "" {
 			if first, dup := seen[item.Dossier.Code]; dup {
-				item, errs = nil, append(errs, domain.FieldError{Line: line, Field: "code", Message: fmt.Sprintf("repeats line %d", first),
-					Code: domain.ECONFLICT})
+				item, errs = nil, append(errs, domain.Problem("code", "repeats line %d", first).At(line, domain.ECONFLICT))
 			} else {
 				seen[strings.Clone(item.Dossier.Code)] = line // not a substring pinning the whole CSV line
 			}
