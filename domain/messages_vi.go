@@ -294,6 +294,8 @@ var catalogue = map[string]string{
 	"action %s is not allowed on a dossier that is %s":     "Không thể thực hiện «%s» với hồ sơ đang ở trạng thái «%s».",
 	"the appointment may be moved only once (%s)":          "Chỉ được hẹn lại ngày trả kết quả một lần (%s).",
 	"must be after the current due time and after now":     "phải sau hạn giải quyết hiện tại và sau thời điểm hiện tại",
+	"is given only when requesting a supplement":           "chỉ ghi khi yêu cầu bổ sung hồ sơ",
+	"must be after the request":                            "phải sau thời điểm yêu cầu",
 	"is before the dossier's last event":                   "trước sự kiện gần nhất của hồ sơ",
 	"must be approved or refused":                          "phải là approved (chấp thuận) hoặc refused (từ chối)",
 	"must be direct, online or postal":                     "phải là direct (trực tiếp), online (trực tuyến) hoặc postal (bưu chính)",
