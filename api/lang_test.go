@@ -15,6 +15,11 @@ func TestProblemsSpeakVietnamese(t *testing.T) {
 		"code": repealed, "name": "Thủ tục đã bãi bỏ", "field": "Hộ tịch", "level": "commune", "time_limit_days": 3,
 		"online_eligible": "none", "online_provided": "none", "published_on": "2023-01-01", "repealed_on": "2024-01-01",
 	}).expect(201)
+	const later = "1.000003.000.00.00.H60"
+	e.do("POST", "/api/v1/procedures", "admin", map[string]any{
+		"code": later, "name": "Thủ tục công bố sau", "field": "Hộ tịch", "level": "commune", "time_limit_days": 3,
+		"online_eligible": "none", "online_provided": "none", "published_on": "2024-06-01",
+	}).expect(201)
 	started := e.mustIntake("ward1.reception", ward1Code, procCode)["code"].(string)
 	e.do("POST", "/api/v1/dossiers/"+started+"/actions/start", "ward1.specialist", nil).expect(200)
 	intake := func(agency, procedure, phone string) map[string]any {
@@ -45,6 +50,10 @@ func TestProblemsSpeakVietnamese(t *testing.T) {
 		{"procedure not in force", "POST", "/api/v1/dossiers", "ward1.reception", intake(ward1Code, repealed, ""),
 			422, "unprocessable", "Không thể xử lý yêu cầu",
 			"Thủ tục " + repealed + " không có hiệu lực vào ngày 04/03/2024.", "The procedure " + repealed + " is not in force on 2024-03-04.",
+			[]field{{"procedure_code", "không có hiệu lực vào ngày 04/03/2024", "not in force on 2024-03-04"}}},
+		{"procedure published later", "POST", "/api/v1/dossiers", "ward1.reception", intake(ward1Code, later, ""),
+			422, "unprocessable", "Không thể xử lý yêu cầu",
+			"Thủ tục " + later + " không có hiệu lực vào ngày 04/03/2024.", "The procedure " + later + " is not in force on 2024-03-04.",
 			[]field{{"procedure_code", "không có hiệu lực vào ngày 04/03/2024", "not in force on 2024-03-04"}}},
 		{"unknown agency", "POST", "/api/v1/dossiers", "admin", intake("999.99.99.H99", procCode, ""),
 			400, "invalid_input", "Yêu cầu không hợp lệ", "Không có cơ quan mã 999.99.99.H99.", "There is no agency 999.99.99.H99.",

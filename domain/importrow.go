@@ -79,7 +79,8 @@ func (h ImportHeader) Width() int { return h.width }
 type ImportCatalogue interface {
 	// Agency returns the agency with code, or nil.
 	Agency(code string) *Agency
-	// Procedure returns the version of procedure code in effect on day, or nil.
+	// Procedure returns the version of procedure code in effect on day; when none is yet, one
+	// that takes effect later; nil for an unknown code.
 	Procedure(code string, day Date) *Procedure
 }
 

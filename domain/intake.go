@@ -148,14 +148,15 @@ func (c *Calendar) previousWorkdayStart(day Date) time.Time {
 }
 
 // CheckProcedureInForce returns EUNPROCESSABLE naming procedure_code when p, the catalogue's
-// answer for code, is nil (no such procedure) or not in force on day.
+// answer for code, is nil (no such procedure) or not in force on day (a version that takes
+// effect only after day included: the catalogue's answer for a procedure not yet published).
 func CheckProcedureInForce(code string, p *Procedure, day Date) error {
 	var e *Error
 	switch {
 	case p == nil:
 		e = Errorf(EUNPROCESSABLE, "There is no procedure %s in the catalogue.", code)
 		e.Fields = []FieldError{{Field: "procedure_code", Message: "no such procedure"}}
-	case !p.InForce(day):
+	case !p.InForce(day) || p.EffectiveOn.After(day):
 		e = Errorf(EUNPROCESSABLE, "The procedure %s is not in force on %s.", p.Code, day)
 		e.Fields = []FieldError{Problem("procedure_code", "not in force on %s", day)}
 	default:

@@ -221,9 +221,16 @@ func loadCatalogue(ctx context.Context, st *store.Store) (*catalogue, error) {
 
 func (c *catalogue) Agency(code string) *domain.Agency { return c.agencies[code] }
 
+// Procedure is the version of code in effect on day; for a procedure that takes effect only
+// later, its first version (which domain.CheckProcedureInForce finds not in force); nil for
+// an unknown code.
 func (c *catalogue) Procedure(code string, day domain.Date) *domain.Procedure {
-	var found *domain.Procedure
-	for _, p := range c.procedures[code] {
+	versions := c.procedures[code]
+	if len(versions) == 0 {
+		return nil
+	}
+	found := versions[0]
+	for _, p := range versions {
 		if !p.EffectiveOn.After(day) {
 			found = p
 		}
