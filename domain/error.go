@@ -21,6 +21,8 @@ const (
 	ERATELIMITED   = "rate_limited"        // 429
 	EINTERNAL      = "internal"            // 500
 	EUNAVAILABLE   = "unavailable"         // 503: a dependency (the database) is down
+
+	EMETHODNOTALLOWED = "method_not_allowed" // 405: only the HTTP layer answers it
 )
 
 // FieldError names one wrong field. Line is set for bulk imports (1 = header), and Code too:

@@ -33,10 +33,6 @@ var titles = map[string][2]string{
 	EMETHODNOTALLOWED: {"Method Not Allowed", "Phương thức không được hỗ trợ"},
 }
 
-// EMETHODNOTALLOWED is the code of a request whose method the resource does not take (405);
-// only the HTTP layer answers it.
-const EMETHODNOTALLOWED = "method_not_allowed"
-
 // Codes returns every error code a problem can carry.
 func Codes() []string {
 	out := make([]string, 0, len(titles))
