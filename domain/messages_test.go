@@ -229,8 +229,14 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 		checkPair(t, m.format, vi)
 	}
 	for _, m := range extraMessages {
+		seen[m] = true
 		if _, ok := catalogue[m]; !ok {
 			t.Errorf("%q has no Vietnamese message", m)
+		}
+	}
+	for _, en := range Messages() {
+		if !seen[en] {
+			t.Errorf("the catalogue translates %q, which the code no longer says", en)
 		}
 	}
 }
