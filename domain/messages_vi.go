@@ -253,7 +253,6 @@ var catalogue = map[string]string{
 	"The procedure %s is not in force on %s.":                 "Thủ tục %s không có hiệu lực vào ngày %s.",
 	"not in force on %s":                                      "không có hiệu lực vào ngày %s",
 	"procedure %s not found":                                  "Không tìm thấy thủ tục %s.",
-	"procedure %s not found as of %s":                         "Không có thủ tục %s vào ngày %s.",
 	"procedure %s exists already; PUT a new version":          "Thủ tục %s đã có; hãy ghi phiên bản mới bằng PUT.",
 	"procedure %s has a version effective on %s already":      "Thủ tục %s đã có phiên bản hiệu lực từ ngày %s.",
 	"The procedure does not offer the public postal service.": "Thủ tục này không cung cấp dịch vụ bưu chính công ích.",
