@@ -270,6 +270,7 @@ var catalogue = map[string]string{
 	"must be after published_on":                              "phải sau ngày công bố (published_on)",
 
 	// Calendar
+	"must be announced or custom":                  "phải là announced (lịch đã công bố) hoặc custom (lịch tự đặt)",
 	"must be a year":                               "phải là một năm",
 	"must be between %d and %d":                    "phải từ %d đến %d",
 	"%s is not in %d":                              "ngày %s không thuộc năm %d",
