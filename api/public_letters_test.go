@@ -3,7 +3,10 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -171,4 +174,57 @@ func TestSupplementDueAt(t *testing.T) {
 	if got["status"] != "processing" || got["version"] != float64(2) {
 		t.Errorf("after refused requests: status %v, version %v; want processing, 2", got["status"], got["version"])
 	}
+}
+
+// TestBrowserCitizenLetters shows the citizen's page in a browser, on a phone and on a desk's
+// screen, while a supplement is awaited and after an apology.
+func TestBrowserCitizenLetters(t *testing.T) {
+	needChromium(t)
+	e := mustEnv(t)
+	e.mustPublicProcedure()
+	d := e.mustPublicIntake(nil)
+	url := e.base + "/t/" + d.token
+	shoot := func(name string) {
+		t.Helper()
+		dir := os.Getenv("MOTCUA_ARTIFACTS")
+		if dir == "" {
+			dir = t.TempDir()
+		}
+		for _, size := range []string{"412,915", "1366,768"} {
+			path := filepath.Join(dir, name+"-"+strings.Replace(size, ",", "x", 1)+".png")
+			chromium(t, "--screenshot="+path, "--window-size="+size, url)
+			if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+				t.Fatalf("no screenshot %s: %v", path, err)
+			}
+			t.Logf("screenshot: %s", path)
+		}
+	}
+
+	e.act("ward1.reception", d.code, "request_supplement", map[string]any{"reason": pubSupplementReason,
+		"supplement_due_at": "2024-03-11T17:00:00+07:00"})
+	text := visibleText(chromium(t, "--dump-dom", url))
+	for _, want := range []string{"Hồ sơ cần bổ sung", "Cần bổ sung " + pubSupplementReason, "Hạn nộp bổ sung 17:00 ngày 11/03/2024"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the page shows no %q: %s", want, text)
+		}
+	}
+	shoot("citizen-supplement")
+
+	e.act("ward1.reception", d.code, "supplement", nil)
+	e.setNow(vn("2024-03-08 09:00"))
+	e.act("ward1.specialist", d.code, "apologize", map[string]any{"reason": pubApologyReason,
+		"new_appointment_at": "2024-03-12T14:30:00+07:00"})
+	dom := chromium(t, "--dump-dom", url)
+	text = visibleText(dom)
+	for _, want := range []string{"Thư xin lỗi", "Ngày gửi thư xin lỗi 09:00 ngày 08/03/2024", "Lý do chậm " + pubApologyReason,
+		"Ngày hẹn trả kết quả mới 14:30 ngày 12/03/2024"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the page shows no %q: %s", want, text)
+		}
+	}
+	if strings.Contains(text, "Hồ sơ cần bổ sung") {
+		t.Errorf("the page still shows the supplement request: %s", text)
+	}
+	assertNoSecrets(t, "the page in the browser", dom)
+	shoot("citizen-apology")
 }
