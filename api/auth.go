@@ -247,7 +247,7 @@ func (s *Server) checkAgencyScope(c *fiber.Ctx, code, field string) error {
 	}
 	a, err := s.store.FindAgency(c.UserContext(), code)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return domain.Invalid(field, "no such agency")
+		return domain.NoSuchAgency(field, code)
 	} else if err != nil {
 		return err
 	}

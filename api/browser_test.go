@@ -97,7 +97,7 @@ func TestBrowserCitizenPage(t *testing.T) {
 	e.mustPublicProcedure()
 	d := e.mustPublicIntake(nil)
 	e.act("ward1.specialist", d.code, "start", nil)
-	e.act("ward1.specialist", d.code, "apologize", map[string]any{"reason": pubReason, "new_appointment_at": "2024-03-12T14:30:00+07:00"})
+	e.act("ward1.specialist", d.code, "apologize", map[string]any{"reason": pubApologyReason, "new_appointment_at": "2024-03-12T14:30:00+07:00"})
 	url := e.base + "/t/" + d.token
 
 	dom := chromium(t, "--dump-dom", url)

@@ -95,9 +95,6 @@ func formOf(c *fiber.Ctx) url.Values {
 	return f
 }
 
-// pageMessage is a field's problem as a person at the counter reads it.
-func pageMessage(f domain.FieldError) string { return f.Message }
-
 // fieldErrors maps each field a desk error names to its first problem; the rest of the error,
 // by its code, is a sentence for the top of the form ("" when the fields say it all).
 func fieldErrors(err error) (map[string]string, string) {
@@ -106,9 +103,10 @@ func fieldErrors(err error) (map[string]string, string) {
 	if !errors.As(err, &de) {
 		return fields, "Đã có lỗi xảy ra; vui lòng thử lại sau ít phút."
 	}
+	de = domain.Localize(de, domain.LangVI)
 	for _, f := range de.Fields {
 		if _, ok := fields[f.Field]; !ok {
-			fields[f.Field] = pageMessage(f)
+			fields[f.Field] = f.Message
 		}
 	}
 	general := ""
@@ -416,18 +414,6 @@ func outcomeLabel(o domain.Outcome) string {
 		}
 	}
 	return string(o)
-}
-
-// detailTime reads a time of an event's details, as stored or as read back.
-func detailTime(v any) (time.Time, bool) {
-	switch t := v.(type) {
-	case time.Time:
-		return t, true
-	case string:
-		p, err := time.Parse(time.RFC3339, t)
-		return p, err == nil
-	}
-	return time.Time{}, false
 }
 
 // localMinuteRE is what a datetime-local input sends: a Vietnamese wall-clock time to the minute.

@@ -93,8 +93,10 @@ func TestCounterIntakeForm(t *testing.T) {
 
 	// A wrong form comes back filled in, the problem beside its field.
 	e.counterPost(cookie, "/counter/dossiers", with("procedure_code", pubProcedure, "applicant.phone", "12ab")).
-		html(400, `value="Trần Thị Bình"`, `value="12ab"`, `id="applicant-phone-err"`, `aria-describedby="applicant-phone-err"`, "Vui lòng sửa")
-	e.counterPost(cookie, "/counter/dossiers", with("procedure_code", "1.999")).html(422, `id="procedure_code-err"`, `value="1.999"`)
+		html(400, `value="Trần Thị Bình"`, `value="12ab"`, `id="applicant-phone-err"`, `aria-describedby="applicant-phone-err"`, "Vui lòng sửa",
+			"phải gồm 8 đến 15 chữ số")
+	e.counterPost(cookie, "/counter/dossiers", with("procedure_code", "1.999")).html(422, `id="procedure_code-err"`, `value="1.999"`,
+		"Không có thủ tục mã 1.999")
 	e.counterPost(cookie, "/counter/dossiers", with("procedure_code", "9.002", "channel", "postal")).
 		html(422, `id="channel-err"`)
 	if n := e.counterCount(); n != 0 {

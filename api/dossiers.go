@@ -225,6 +225,7 @@ type actionRequest struct {
 	ResultDigitized  bool           `json:"result_digitized"`
 	Channel          domain.Channel `json:"channel"`
 	NewAppointmentAt string         `json:"new_appointment_at"`
+	SupplementDueAt  string         `json:"supplement_due_at"`
 }
 
 func (s *Server) dossierAction(c *fiber.Ctx) error {
@@ -240,7 +241,8 @@ func (s *Server) dossierAction(c *fiber.Ctx) error {
 	for _, t := range []struct {
 		field, value string
 		dst          **time.Time
-	}{{"at", req.At, nil}, {"new_appointment_at", req.NewAppointmentAt, &ar.NewAppointmentAt}} {
+	}{{"at", req.At, nil}, {"new_appointment_at", req.NewAppointmentAt, &ar.NewAppointmentAt},
+		{"supplement_due_at", req.SupplementDueAt, &ar.SupplementDueAt}} {
 		if t.value == "" {
 			continue
 		}

@@ -3,7 +3,6 @@ package api
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -19,7 +18,7 @@ func (s *Server) importDossiers(c *fiber.Ctx) error {
 		return domain.Invalid("body", "Content-Type must be text/csv")
 	}
 	limit := s.cfg.ImportLimit
-	tooLarge := domain.Invalid("body", fmt.Sprintf("is larger than %d bytes; import a larger file with `motcua import dossiers`", limit))
+	tooLarge := domain.Invalidf("body", "is larger than %d bytes; import a larger file with `motcua import dossiers`", limit)
 	var r io.Reader
 	if stream := c.Context().RequestBodyStream(); stream == nil {
 		if int64(len(c.Body())) > limit {

@@ -34,7 +34,7 @@ func body(c *fiber.Ctx, limit int64) ([]byte, error) {
 	}
 	if int64(len(b)) > limit {
 		// The rest of the body is still on the connection; drainBody deals with it.
-		return nil, domain.Invalid("body", fmt.Sprintf("is larger than %d bytes", limit))
+		return nil, domain.Invalidf("body", "is larger than %d bytes", limit)
 	}
 	return b, nil
 }
@@ -87,7 +87,7 @@ func jsonError(err error, b []byte, v any) error {
 		if field == "" {
 			field = "body"
 		}
-		return domain.Invalid(field, "must be "+jsonType(typeErr.Type.Kind().String()))
+		return jsonTypeError(field, typeErr.Type.Kind().String())
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return domain.Invalid("body", "is not well-formed JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -106,7 +106,7 @@ func jsonError(err error, b []byte, v any) error {
 	if i := strings.LastIndex(msg, ": "); i >= 0 {
 		msg = msg[i+2:]
 	}
-	return domain.Invalid("body", msg)
+	return domain.Invalidf("body", "%s", msg)
 }
 
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -197,18 +197,19 @@ func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
 	return reflect.StructField{}, false
 }
 
-func jsonType(kind string) string {
+// jsonTypeError is the problem of a field whose value is not of kind.
+func jsonTypeError(field, kind string) error {
 	switch kind {
 	case "string":
-		return "a string"
+		return domain.Invalid(field, "must be a string")
 	case "bool":
-		return "true or false"
+		return domain.Invalid(field, "must be true or false")
 	case "slice", "array":
-		return "an array"
+		return domain.Invalid(field, "must be an array")
 	case "map", "struct", "ptr":
-		return "an object"
+		return domain.Invalid(field, "must be an object")
 	}
-	return "a number"
+	return domain.Invalid(field, "must be a number")
 }
 
 // indexed names an element of a list field, e.g. holidays[2].

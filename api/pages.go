@@ -184,7 +184,7 @@ func (s *Server) showCitizenPage(c *fiber.Ctx, token string, status int, surveyE
 // readForm reads a form-encoded request body of at most limit bytes.
 func readForm(c *fiber.Ctx, limit int64) (url.Values, error) {
 	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationForm) {
-		return nil, domain.Invalid("body", "must be "+fiber.MIMEApplicationForm)
+		return nil, domain.Invalidf("body", "must be %s", fiber.MIMEApplicationForm)
 	}
 	b, err := body(c, limit)
 	if err != nil {

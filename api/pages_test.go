@@ -83,7 +83,7 @@ func TestCitizenPage(t *testing.T) {
 	e.setNow(vn("2024-03-07 10:00"))
 	e.page("GET", "/t/"+d.token, nil, "").html(200, "Đã quá hạn giải quyết")
 	e.act("ward1.specialist", d.code, "start", nil)
-	e.act("ward1.specialist", d.code, "apologize", map[string]any{"reason": pubReason, "new_appointment_at": "2024-03-12T14:30:00+07:00"})
+	e.act("ward1.specialist", d.code, "apologize", map[string]any{"reason": pubApologyReason, "new_appointment_at": "2024-03-12T14:30:00+07:00"})
 	e.page("GET", "/t/"+d.token, nil, "").html(200, "Đang giải quyết", "Ngày hẹn trả kết quả mới", "14:30 ngày 12/03/2024").lacks(form)
 	e.page("POST", "/t/"+d.token+"/survey", url.Values{"satisfied": {"1"}}, "").html(409, "sau khi ông/bà đã nhận kết quả")
 

@@ -22,54 +22,61 @@ type problem struct {
 }
 
 var codeStatus = map[string]int{
-	domain.EINVALID:       http.StatusBadRequest,
-	domain.EUNAUTHORIZED:  http.StatusUnauthorized,
-	domain.EFORBIDDEN:     http.StatusForbidden,
-	domain.ENOTFOUND:      http.StatusNotFound,
-	domain.ECONFLICT:      http.StatusConflict,
-	domain.ETRANSITION:    http.StatusConflict,
-	domain.EPRECONDITION:  http.StatusPreconditionFailed,
-	domain.EUNPROCESSABLE: http.StatusUnprocessableEntity,
-	domain.ERATELIMITED:   http.StatusTooManyRequests,
-	domain.EINTERNAL:      http.StatusInternalServerError,
-	domain.EUNAVAILABLE:   http.StatusServiceUnavailable,
-	"method_not_allowed":  http.StatusMethodNotAllowed,
+	domain.EINVALID:          http.StatusBadRequest,
+	domain.EUNAUTHORIZED:     http.StatusUnauthorized,
+	domain.EFORBIDDEN:        http.StatusForbidden,
+	domain.ENOTFOUND:         http.StatusNotFound,
+	domain.ECONFLICT:         http.StatusConflict,
+	domain.ETRANSITION:       http.StatusConflict,
+	domain.EPRECONDITION:     http.StatusPreconditionFailed,
+	domain.EUNPROCESSABLE:    http.StatusUnprocessableEntity,
+	domain.ERATELIMITED:      http.StatusTooManyRequests,
+	domain.EINTERNAL:         http.StatusInternalServerError,
+	domain.EUNAVAILABLE:      http.StatusServiceUnavailable,
+	domain.EMETHODNOTALLOWED: http.StatusMethodNotAllowed,
+}
+
+// fiberProblem is the domain error that stands for one of Fiber's own errors.
+func fiberProblem(fe *fiber.Error) *domain.Error {
+	switch fe.Code {
+	case fiber.StatusNotFound:
+		return domain.Errorf(domain.ENOTFOUND, "No such resource.")
+	case fiber.StatusMethodNotAllowed:
+		return domain.Errorf(domain.EMETHODNOTALLOWED, "Method not allowed on this resource.")
+	case fiber.StatusRequestEntityTooLarge:
+		e := domain.Errorf(domain.EINVALID, "The request body is too large.")
+		e.Fields = []domain.FieldError{{Field: "body", Message: "too large"}}
+		return e
+	case fiber.StatusTooManyRequests:
+		return domain.Errorf(domain.ERATELIMITED, "Too many requests; slow down.")
+	case fiber.StatusBadRequest, fiber.StatusRequestHeaderFieldsTooLarge, fiber.StatusRequestURITooLong:
+		return domain.Errorf(domain.EINVALID, "The request is malformed.")
+	}
+	if fe.Code < 500 {
+		return domain.Errorf(domain.EINVALID, "The request is malformed.")
+	}
+	return nil
 }
 
 // errorHandler turns every error into problem+json: domain errors by their code, Fiber's
 // own (unknown route, wrong method, oversize body) by status, anything else as 500
-// without its message, which goes to the log instead.
+// without its message, which goes to the log instead. Title, detail and each field's
+// message are in the language the request prefers (requestLang): Vietnamese unless English.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
-	var de *domain.Error
-	p := problem{Errors: []domain.FieldError{}}
-	switch {
-	case errors.As(err, &de):
-		p.Code, p.Detail = de.Code, de.Message
-		if de.Fields != nil {
-			p.Errors = de.Fields
+	lang := requestLang(c)
+	shown := err
+	if errors.As(err, &fe) {
+		if e := fiberProblem(fe); e != nil {
+			shown = e
+		} else {
+			shown = fe // an internal error: Localize says nothing of it
 		}
-	case errors.As(err, &fe):
-		switch fe.Code {
-		case fiber.StatusNotFound:
-			p.Code, p.Detail = domain.ENOTFOUND, "No such resource."
-		case fiber.StatusMethodNotAllowed:
-			p.Code, p.Detail = "method_not_allowed", "Method not allowed on this resource."
-		case fiber.StatusRequestEntityTooLarge:
-			p.Code, p.Detail = domain.EINVALID, "The request body is too large."
-			p.Errors = []domain.FieldError{{Field: "body", Message: "too large"}}
-		case fiber.StatusTooManyRequests:
-			p.Code, p.Detail = domain.ERATELIMITED, "Too many requests; slow down."
-		case fiber.StatusBadRequest, fiber.StatusRequestHeaderFieldsTooLarge, fiber.StatusRequestURITooLong:
-			p.Code, p.Detail = domain.EINVALID, "The request is malformed."
-		default:
-			p.Code, p.Detail = domain.EINTERNAL, "Internal error."
-			if fe.Code < 500 {
-				p.Code, p.Detail = domain.EINVALID, "The request is malformed."
-			}
-		}
-	default:
-		p.Code, p.Detail = domain.EINTERNAL, "Internal error."
+	}
+	de := domain.Localize(shown, lang)
+	p := problem{Code: de.Code, Detail: de.Message, Errors: de.Fields}
+	if p.Errors == nil {
+		p.Errors = []domain.FieldError{}
 	}
 	p.Status = codeStatus[p.Code]
 	if p.Status == 0 {
@@ -78,7 +85,10 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	if p.Status >= 500 {
 		s.log.Error("request failed", "request_id", requestID(c), "route", routePath(c), "status", p.Status, "err", err)
 	}
-	p.Title = http.StatusText(p.Status)
+	if p.Title = domain.Title(p.Code, lang); p.Title == "" {
+		p.Title = http.StatusText(p.Status)
+	}
+	c.Vary(fiber.HeaderAcceptLanguage)
 	p.Type = "https://motcua.gov.vn/problems/" + strings.ReplaceAll(p.Code, "_", "-")
 	if p.Code == domain.EUNAVAILABLE {
 		c.Set(fiber.HeaderRetryAfter, "5")

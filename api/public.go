@@ -18,19 +18,21 @@ import (
 // four digits of the applicant's phone) may read: no identity number, phone, e-mail,
 // address, note or staff name, and the applicant's name masked.
 type publicDossier struct {
-	Code                string          `json:"code"`
-	ProcedureName       string          `json:"procedure_name"`
-	AgencyName          string          `json:"agency_name"`
-	Status              domain.Status   `json:"status"`
-	StatusLabel         string          `json:"status_label"`
-	ReceivedAt          time.Time       `json:"received_at"`
-	DueAt               time.Time       `json:"due_at"`
-	AppointmentAt       time.Time       `json:"appointment_at"`
-	ResolvedAt          *time.Time      `json:"resolved_at"`
-	ReturnedAt          *time.Time      `json:"returned_at"`
-	Timeliness          *string         `json:"timeliness"`
-	ApplicantNameMasked string          `json:"applicant_name_masked"`
-	History             []publicHistory `json:"history"`
+	Code                string            `json:"code"`
+	ProcedureName       string            `json:"procedure_name"`
+	AgencyName          string            `json:"agency_name"`
+	Status              domain.Status     `json:"status"`
+	StatusLabel         string            `json:"status_label"`
+	ReceivedAt          time.Time         `json:"received_at"`
+	DueAt               time.Time         `json:"due_at"`
+	AppointmentAt       time.Time         `json:"appointment_at"`
+	ResolvedAt          *time.Time        `json:"resolved_at"`
+	ReturnedAt          *time.Time        `json:"returned_at"`
+	Timeliness          *string           `json:"timeliness"`
+	ApplicantNameMasked string            `json:"applicant_name_masked"`
+	History             []publicHistory   `json:"history"`
+	Apology             *publicApology    `json:"apology"`            // the apology letter, once issued
+	SupplementRequest   *publicSupplement `json:"supplement_request"` // what is asked for, while awaited
 
 	id           int64 // for the citizen's page: its survey
 	clockStopped bool
@@ -74,6 +76,72 @@ func (v *publicDossier) overdue(now time.Time) bool {
 type publicHistory struct {
 	At     time.Time     `json:"at"`
 	Status domain.Status `json:"status"`
+}
+
+// publicApology is the apology letter of a late dossier as the citizen reads of it: when it
+// was issued, why the dossier is late, and the new appointment.
+type publicApology struct {
+	IssuedAt         time.Time `json:"issued_at"`
+	Reason           string    `json:"reason"`
+	NewAppointmentAt time.Time `json:"new_appointment_at"`
+}
+
+// IssuedText and NewAppointmentText are the times as the citizen's page shows them.
+func (a *publicApology) IssuedText() string         { return vnTime(a.IssuedAt) }
+func (a *publicApology) NewAppointmentText() string { return vnTime(a.NewAppointmentAt) }
+
+// publicSupplement is the request for a supplement a dossier awaits: when it was made, what is
+// missing, and by when the citizen is asked to bring it (nil when no time was set).
+type publicSupplement struct {
+	RequestedAt time.Time  `json:"requested_at"`
+	Reason      string     `json:"reason"`
+	DueAt       *time.Time `json:"due_at"`
+}
+
+// RequestedText and DueText are the times as the citizen's page shows them.
+func (r *publicSupplement) RequestedText() string { return vnTime(r.RequestedAt) }
+func (r *publicSupplement) DueText() string {
+	if r.DueAt == nil {
+		return ""
+	}
+	return vnTime(*r.DueAt)
+}
+
+// publicLetters finds in d's history the apology letter, and the supplement request d awaits.
+func publicLetters(d *domain.Dossier, events []domain.Event) (*publicApology, *publicSupplement) {
+	var apology *publicApology
+	var supplement *publicSupplement
+	for _, e := range events {
+		reason, _ := e.Details["reason"].(string)
+		switch e.Action {
+		case domain.ActionApologize:
+			apology = &publicApology{IssuedAt: e.At.In(domain.Location), Reason: reason, NewAppointmentAt: d.AppointmentAt.In(domain.Location)}
+			if t, ok := detailTime(e.Details["new_appointment_at"]); ok {
+				apology.NewAppointmentAt = t
+			}
+		case domain.ActionRequestSupplement:
+			supplement = &publicSupplement{RequestedAt: e.At.In(domain.Location), Reason: reason}
+			if t, ok := detailTime(e.Details["supplement_due_at"]); ok {
+				supplement.DueAt = &t
+			}
+		}
+	}
+	if d.Status != domain.StatusAwaitingSupplement {
+		supplement = nil
+	}
+	return apology, supplement
+}
+
+// detailTime reads a time of an event's details, as stored (RFC 3339 text) or as built.
+func detailTime(v any) (time.Time, bool) {
+	switch v := v.(type) {
+	case time.Time:
+		return v.In(domain.Location), true
+	case string:
+		t, err := time.Parse(time.RFC3339Nano, v)
+		return t.In(domain.Location), err == nil
+	}
+	return time.Time{}, false
 }
 
 // dossierNotFound is the one answer for every dossier a public caller may not read: unknown,
@@ -123,6 +191,7 @@ func (s *Server) publicView(ctx context.Context, d *domain.Dossier) (*publicDoss
 			v.History = append(v.History, publicHistory{At: e.At.In(loc), Status: e.ToStatus})
 		}
 	}
+	v.Apology, v.SupplementRequest = publicLetters(d, events)
 	return v, nil
 }
 

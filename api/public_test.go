@@ -38,7 +38,8 @@ const (
 )
 
 // pubSecrets are what no public answer or page may hold: the applicant's identity number,
-// phone, e-mail and address, the staff's notes and reasons, and the staff's usernames.
+// phone, e-mail and address, the staff's notes and reasons (but those of an apology and of a
+// supplement request), and the staff's usernames.
 var pubSecrets = []string{pubIDNumber, pubPhone, pubEmail, pubAddress, "Hẻm Bí Mật", pubNote, pubReason,
 	"ward1.reception", "ward1.specialist", "city.admin"}
 
@@ -121,8 +122,8 @@ func TestPublicDossierByToken(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	wantKeys := []string{"agency_name", "applicant_name_masked", "appointment_at", "code", "due_at", "history", "procedure_name",
-		"received_at", "resolved_at", "returned_at", "status", "status_label", "timeliness"}
+	wantKeys := []string{"agency_name", "apology", "applicant_name_masked", "appointment_at", "code", "due_at", "history", "procedure_name",
+		"received_at", "resolved_at", "returned_at", "status", "status_label", "supplement_request", "timeliness"}
 	if !slices.Equal(keys, wantKeys) {
 		t.Errorf("keys = %v, want %v", keys, wantKeys)
 	}
@@ -130,7 +131,7 @@ func TestPublicDossierByToken(t *testing.T) {
 		"code": d.code, "procedure_name": "Đăng ký khai sinh", "agency_name": "UBND Phường 1", "status": "received",
 		"status_label": "Đã tiếp nhận", "received_at": "2024-03-04T09:00:00+07:00", "due_at": "2024-03-07T09:00:00+07:00",
 		"appointment_at": "2024-03-07T09:00:00+07:00", "resolved_at": nil, "returned_at": nil, "timeliness": nil,
-		"applicant_name_masked": pubMasked,
+		"applicant_name_masked": pubMasked, "apology": nil, "supplement_request": nil,
 	} {
 		if got := m[k]; got != want {
 			t.Errorf("%s = %v, want %v", k, got, want)
@@ -140,10 +141,10 @@ func TestPublicDossierByToken(t *testing.T) {
 	// Its whole life: the history has the status changes only, in order, in +07:00.
 	e.act("ward1.specialist", d.code, "start", nil)
 	e.advance(30 * time.Minute)
-	e.act("ward1.specialist", d.code, "request_supplement", map[string]any{"reason": pubReason})
+	e.act("ward1.specialist", d.code, "request_supplement", map[string]any{"reason": pubSupplementReason})
 	e.advance(30 * time.Minute)
 	e.act("ward1.reception", d.code, "supplement", nil)
-	e.act("city.admin", d.code, "apologize", map[string]any{"reason": pubReason, "new_appointment_at": "2024-03-15T10:00:00+07:00"})
+	e.act("city.admin", d.code, "apologize", map[string]any{"reason": pubApologyReason, "new_appointment_at": "2024-03-15T10:00:00+07:00"})
 	e.advance(time.Hour)
 	e.act("ward1.specialist", d.code, "resolve", map[string]any{"outcome": "approved"})
 	e.advance(time.Hour)

@@ -111,7 +111,7 @@ func (s *Server) topAgency(c *fiber.Ctx) (string, error) {
 		}
 	}
 	if len(tops) != 1 {
-		return "", domain.Invalid("agency_code", "is required: "+strconv.Itoa(len(tops))+" agencies are at the top of the tree")
+		return "", domain.Invalidf("agency_code", "is required: %d agencies are at the top of the tree", len(tops))
 	}
 	return tops[0], nil
 }

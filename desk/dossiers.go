@@ -26,6 +26,10 @@ func (d *Desk) Intake(ctx context.Context, who *domain.Principal, in domain.Inta
 	}
 	c.Agency = agency
 	proc, err := d.store.FindProcedure(ctx, in.ProcedureCode, in.IntakeDay(now))
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		// None in force on the day: a procedure published later is "not in force", not unknown.
+		proc, err = d.store.FindProcedure(ctx, in.ProcedureCode, domain.Date{Year: 9999, Month: 12, Day: 31})
+	}
 	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return nil, err
 	}

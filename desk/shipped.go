@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"motcua/calendars"
@@ -15,7 +14,7 @@ import (
 // MinCalendarYear..MaxCalendarYear.
 func (d *Desk) CalendarYear(ctx context.Context, year int) (domain.CalendarYear, error) {
 	if year < domain.MinCalendarYear || year > domain.MaxCalendarYear {
-		return domain.CalendarYear{}, domain.Invalid("year", fmt.Sprintf("must be between %d and %d", domain.MinCalendarYear, domain.MaxCalendarYear))
+		return domain.CalendarYear{}, domain.Invalidf("year", "must be between %d and %d", domain.MinCalendarYear, domain.MaxCalendarYear)
 	}
 	years, err := d.store.CalendarYears(ctx)
 	if err != nil {

@@ -85,6 +85,7 @@ func TestApply(t *testing.T) {
 		return t
 	}
 	appt := at("2024-03-12 10:00")
+	early := at("2024-03-05 08:00")
 	tests := []struct {
 		name  string
 		steps []ActionRequest
@@ -131,6 +132,17 @@ func TestApply(t *testing.T) {
 					t.Errorf("due = %v stopped=%v, want %v", d.DueAt, d.ClockStopped, want)
 				}
 			}, "", ""},
+		{"supplement asked by a time", []ActionRequest{
+			{Action: ActionRequestSupplement, At: at("2024-03-05 09:00"), Reason: "thiếu giấy tờ", SupplementDueAt: &appt}},
+			func(t *testing.T, d *Dossier) {
+				if d.Status != StatusAwaitingSupplement {
+					t.Errorf("got %s", d.Status)
+				}
+			}, "", ""},
+		{"supplement asked by a time before the request", []ActionRequest{
+			{Action: ActionRequestSupplement, At: at("2024-03-05 09:00"), Reason: "thiếu giấy tờ", SupplementDueAt: &early}}, nil, EINVALID, "supplement_due_at"},
+		{"a supplement time on a pause", []ActionRequest{{Action: ActionStart, At: at("2024-03-04 10:00")},
+			{Action: ActionPause, At: at("2024-03-04 11:00"), Reason: "x", SupplementDueAt: &appt}}, nil, EINVALID, "supplement_due_at"},
 		{"action before the last event", []ActionRequest{{Action: ActionStart, At: at("2024-03-04 08:00")}}, nil, EINVALID, "at"},
 		{"return before resolve", []ActionRequest{{Action: ActionReturn, At: at("2024-03-05 08:00"), Channel: ChannelDirect}}, nil, ETRANSITION, ""},
 		{"withdraw", []ActionRequest{{Action: ActionWithdraw, At: at("2024-03-05 08:00"), Reason: "không cần nữa"}},

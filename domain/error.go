@@ -21,6 +21,8 @@ const (
 	ERATELIMITED   = "rate_limited"        // 429
 	EINTERNAL      = "internal"            // 500
 	EUNAVAILABLE   = "unavailable"         // 503: a dependency (the database) is down
+
+	EMETHODNOTALLOWED = "method_not_allowed" // 405: only the HTTP layer answers it
 )
 
 // FieldError names one wrong field. Line is set for bulk imports (1 = header), and Code too:
@@ -30,6 +32,9 @@ type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
 	Code    string `json:"code,omitempty"`
+
+	format string // the English message's format, the key of its translations (Message when "")
+	args   []any  // format's arguments
 }
 
 // Error is the one error type that crosses package boundaries with a code.
@@ -37,6 +42,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+
+	format string // as FieldError's
+	args   []any
 }
 
 func (e *Error) Error() string {
@@ -48,12 +56,37 @@ func (e *Error) Error() string {
 
 // Errorf returns an *Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: sprintf(format, args...), format: format, args: args}
 }
 
 // Invalid returns an EINVALID error naming one field.
 func Invalid(field, message string) *Error {
 	return &Error{Code: EINVALID, Message: "invalid input", Fields: []FieldError{{Field: field, Message: message}}}
+}
+
+// Invalidf returns an EINVALID error naming one field, its message formatted.
+func Invalidf(field, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Message: "invalid input", Fields: []FieldError{Problem(field, format, args...)}}
+}
+
+// Problem returns a FieldError naming field, its message formatted; the format is the key of
+// the message's translations (see Translate).
+func Problem(field, format string, args ...any) FieldError {
+	return FieldError{Field: field, Message: sprintf(format, args...), format: format, args: args}
+}
+
+// At returns f found on line of an import, with the code the same problem has through the API.
+func (f FieldError) At(line int, code string) FieldError {
+	f.Line, f.Code = line, code
+	return f
+}
+
+// sprintf formats like fmt.Sprintf, but leaves a format without arguments as it is.
+func sprintf(format string, args ...any) string {
+	if len(args) == 0 {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
 }
 
 // ErrorCode returns the code of err, EINTERNAL for errors without one, "" for nil.
@@ -75,7 +108,7 @@ func ErrorMessage(err error) string {
 	} else if errors.As(err, &e) {
 		return e.Message
 	}
-	return "Internal error."
+	return msgInternal
 }
 
 // Problems collects field errors while validating; Err returns nil when there are none.
@@ -83,7 +116,7 @@ type Problems []FieldError
 
 // Add records a problem with field.
 func (p *Problems) Add(field, format string, args ...any) {
-	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	*p = append(*p, Problem(field, format, args...))
 }
 
 // Err returns an EINVALID *Error listing every problem, or nil.

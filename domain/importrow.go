@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -45,7 +44,7 @@ type ImportHeader struct {
 // EINVALID (field "header", line 1) lists what is missing, unknown or repeated.
 func ParseImportHeader(header []string) (ImportHeader, error) {
 	h := ImportHeader{index: map[string]int{}, width: len(header)}
-	var problems []string
+	var problems []FieldError
 	for i, name := range header {
 		name = strings.TrimSpace(name)
 		if i == 0 {
@@ -53,21 +52,22 @@ func ParseImportHeader(header []string) (ImportHeader, error) {
 		}
 		switch _, dup := h.index[name]; {
 		case !slices.Contains(ImportColumns, name) && !slices.Contains(ImportOptionalColumns, name):
-			problems = append(problems, fmt.Sprintf("unknown column %q", name))
+			problems = append(problems, Problem("header", "unknown column %q", name).At(1, EINVALID))
 		case dup:
-			problems = append(problems, fmt.Sprintf("column %q twice", name))
+			problems = append(problems, Problem("header", "column %q twice", name).At(1, EINVALID))
 		default:
 			h.index[name] = i
 		}
 	}
 	for _, name := range ImportColumns {
 		if _, ok := h.index[name]; !ok {
-			problems = append(problems, fmt.Sprintf("missing column %q", name))
+			problems = append(problems, Problem("header", "missing column %q", name).At(1, EINVALID))
 		}
 	}
 	if len(problems) > 0 {
-		return ImportHeader{}, &Error{Code: EINVALID, Message: "The header row must name the columns: " + strings.Join(ImportColumns, ","),
-			Fields: []FieldError{{Line: 1, Field: "header", Message: strings.Join(problems, "; ")}}}
+		e := Errorf(EINVALID, "The header row must name the columns: %s", strings.Join(ImportColumns, ","))
+		e.Fields = problems
+		return ImportHeader{}, e
 	}
 	return h, nil
 }
@@ -79,7 +79,8 @@ func (h ImportHeader) Width() int { return h.width }
 type ImportCatalogue interface {
 	// Agency returns the agency with code, or nil.
 	Agency(code string) *Agency
-	// Procedure returns the version of procedure code in effect on day, or nil.
+	// Procedure returns the version of procedure code in effect on day; when none is yet, one
+	// that takes effect later; nil for an unknown code.
 	Procedure(code string, day Date) *Procedure
 }
 
@@ -111,8 +112,8 @@ func (r *importRow) col(name string) string {
 	return strings.TrimSpace(r.rec[i])
 }
 
-func (r *importRow) bad(code, field, msg string) {
-	r.errs = append(r.errs, FieldError{Line: r.line, Field: field, Message: msg, Code: code})
+func (r *importRow) bad(code, field, format string, args ...any) {
+	r.errs = append(r.errs, Problem(field, format, args...).At(r.line, code))
 }
 
 // badErr records err's problems under their CSV columns, with err's code; a problem that
@@ -124,10 +125,11 @@ func (r *importRow) badErr(field string, err error) {
 		return
 	}
 	if len(e.Fields) == 0 {
-		r.bad(e.Code, field, e.Message)
+		r.errs = append(r.errs, FieldError{Field: field, Message: e.Message, format: e.format, args: e.args}.At(r.line, e.Code))
 	}
 	for _, f := range e.Fields {
-		r.bad(e.Code, ImportField(f.Field), f.Message)
+		f.Field = ImportField(f.Field)
+		r.errs = append(r.errs, f.At(r.line, e.Code))
 	}
 }
 

@@ -1,9 +1,6 @@
 package domain
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // IntakeRequest is a dossier to take in, as a member of staff gives it at the counter, in a
 // form or in a row of an import. Every entry point fills one and calls Rules.Admit, so that
@@ -97,14 +94,15 @@ func (r Rules) Admit(in IntakeRequest, c IntakeContext) (*Dossier, *Event, error
 		receivedAt = *in.HandedOverAt
 	}
 	if c.Agency == nil {
-		return nil, nil, Invalid("agency_code", "no such agency")
+		return nil, nil, NoSuchAgency("agency_code", in.AgencyCode)
 	}
 	if !c.Who.Sees(c.Agency.Path) {
-		return nil, nil, &Error{Code: EFORBIDDEN, Message: fmt.Sprintf("Agency %s is outside your scope.", c.Agency.Code),
-			Fields: []FieldError{{Field: "agency_code", Message: "is outside your scope"}}}
+		e := Errorf(EFORBIDDEN, "Agency %s is outside your scope.", c.Agency.Code)
+		e.Fields = []FieldError{{Field: "agency_code", Message: "is outside your scope"}}
+		return nil, nil, e
 	}
 	day := DateOf(receivedAt)
-	if err := CheckProcedureInForce(c.Procedure, day); err != nil {
+	if err := CheckProcedureInForce(in.ProcedureCode, c.Procedure, day); err != nil {
 		return nil, nil, err
 	}
 	if err := CheckPostal(c.Procedure, "channel", in.Channel); err != nil {
@@ -135,7 +133,7 @@ func (r Rules) checkHandOver(handedOver, recorded time.Time, backDated bool) err
 		return Invalid("handed_over_at", "is after the intake is recorded")
 	}
 	if earliest := r.Calendar.or().previousWorkdayStart(DateOf(recorded)); handedOver.Before(earliest) && !backDated {
-		return Invalid("handed_over_at", fmt.Sprintf("is before the start of the previous working day (%s)", earliest.Format("15:04 02/01/2006")))
+		return Invalidf("handed_over_at", "is before the start of the previous working day (%s)", earliest.Format("15:04 02/01/2006"))
 	}
 	return nil
 }
@@ -149,18 +147,29 @@ func (c *Calendar) previousWorkdayStart(day Date) time.Time {
 	return d.At(c.hours[0].Start)
 }
 
-// CheckProcedureInForce returns EUNPROCESSABLE naming procedure_code when p is nil (no such
-// procedure) or not in force on day.
-func CheckProcedureInForce(p *Procedure, day Date) error {
+// CheckProcedureInForce returns EUNPROCESSABLE naming procedure_code when p, the catalogue's
+// answer for code, is nil (no such procedure) or not in force on day (a version that takes
+// effect only after day included: the catalogue's answer for a procedure not yet published).
+func CheckProcedureInForce(code string, p *Procedure, day Date) error {
+	var e *Error
 	switch {
 	case p == nil:
-		return &Error{Code: EUNPROCESSABLE, Message: "There is no such procedure in the catalogue.",
-			Fields: []FieldError{{Field: "procedure_code", Message: "no such procedure"}}}
-	case !p.InForce(day):
-		return &Error{Code: EUNPROCESSABLE, Message: "The procedure is not in force on the intake date.",
-			Fields: []FieldError{{Field: "procedure_code", Message: fmt.Sprintf("not in force on %s", day)}}}
+		e = Errorf(EUNPROCESSABLE, "There is no procedure %s in the catalogue.", code)
+		e.Fields = []FieldError{{Field: "procedure_code", Message: "no such procedure"}}
+	case !p.InForce(day) || p.EffectiveOn.After(day):
+		e = Errorf(EUNPROCESSABLE, "The procedure %s is not in force on %s.", p.Code, day)
+		e.Fields = []FieldError{Problem("procedure_code", "not in force on %s", day)}
+	default:
+		return nil
 	}
-	return nil
+	return e
+}
+
+// NoSuchAgency is the EINVALID error of an agency code, given in field, that names no agency.
+func NoSuchAgency(field, code string) *Error {
+	e := Errorf(EINVALID, "There is no agency %s.", code)
+	e.Fields = []FieldError{{Field: field, Message: "no such agency"}}
+	return e
 }
 
 // CheckPostal returns EUNPROCESSABLE naming field when ch is postal and procedure p does not

@@ -16,6 +16,7 @@ type ActionRequest struct {
 	ResultDigitized  bool
 	Channel          Channel
 	NewAppointmentAt *time.Time
+	SupplementDueAt  *time.Time // request_supplement: by when the citizen is asked to bring it (optional)
 }
 
 // AllowedTo returns nil when who may take the action: ENOTFOUND for an action that is not
@@ -152,6 +153,10 @@ func (r Rules) Apply(d *Dossier, history []Event, req ActionRequest) (*Event, er
 	case ActionApologize:
 		next.ApologizedAt, next.AppointmentAt = &at, *req.NewAppointmentAt
 		ev.Details["new_appointment_at"] = req.NewAppointmentAt.In(Location)
+	case ActionRequestSupplement:
+		if req.SupplementDueAt != nil {
+			ev.Details["supplement_due_at"] = req.SupplementDueAt.In(Location)
+		}
 	}
 	all := append(history[:len(history):len(history)], *ev)
 	r.Judge(&next, all)
@@ -211,6 +216,13 @@ func (r Rules) check(d *Dossier, history []Event, req ActionRequest) error {
 			p.Add("new_appointment_at", "is required")
 		} else if !req.NewAppointmentAt.After(req.At) || !req.NewAppointmentAt.After(d.DueAt) {
 			p.Add("new_appointment_at", "must be after the current due time and after now")
+		}
+	}
+	if req.SupplementDueAt != nil {
+		if req.Action != ActionRequestSupplement {
+			p.Add("supplement_due_at", "is given only when requesting a supplement")
+		} else if !req.SupplementDueAt.After(req.At) {
+			p.Add("supplement_due_at", "must be after the request")
 		}
 	}
 	if len(history) > 0 && req.At.Before(history[len(history)-1].At) {

@@ -9,7 +9,6 @@ import (
 	"encoding/csv"
 	"encoding/gob"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"sort"
@@ -133,7 +132,7 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 	if err == io.EOF {
 		return domain.Invalid("body", "the CSV is empty; a header row is required")
 	} else if err != nil {
-		return domain.Invalid("body", "is not CSV: "+err.Error())
+		return domain.Invalidf("body", "is not CSV: %s", err.Error())
 	}
 	h, err := domain.ParseImportHeader(header)
 	if err != nil {
@@ -150,7 +149,7 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 		}
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
-			bad = append(bad, domain.FieldError{Line: perr.Line, Field: "row", Message: perr.Err.Error(), Code: domain.EINVALID})
+			bad = append(bad, domain.Problem("row", "is not well-formed CSV: %s", perr.Err.Error()).At(perr.Line, domain.EINVALID))
 			if len(bad) >= MaxReported {
 				break
 			}
@@ -161,15 +160,13 @@ func validate(r io.Reader, emit func(store.ImportItem) bool, cat *catalogue, rul
 		rows++
 		line, _ := cr.FieldPos(0)
 		if len(rec) != h.Width() {
-			bad = append(bad, domain.FieldError{Line: line, Field: "row", Message: fmt.Sprintf("has %d columns, want %d", len(rec), h.Width()),
-				Code: domain.EINVALID})
+			bad = append(bad, domain.Problem("row", "has %d columns, want %d", len(rec), h.Width()).At(line, domain.EINVALID))
 			continue
 		}
 		item, errs := rules.ImportRow(line, h, rec, cat, o.Who, o.Now)
 		if item != nil && item.Dossier.Code != "" {
 			if first, dup := seen[item.Dossier.Code]; dup {
-				item, errs = nil, append(errs, domain.FieldError{Line: line, Field: "code", Message: fmt.Sprintf("repeats line %d", first),
-					Code: domain.ECONFLICT})
+				item, errs = nil, append(errs, domain.Problem("code", "repeats line %d", first).At(line, domain.ECONFLICT))
 			} else {
 				seen[strings.Clone(item.Dossier.Code)] = line // not a substring pinning the whole CSV line
 			}
@@ -242,9 +239,16 @@ func loadCatalogue(ctx context.Context, st *store.Store) (*catalogue, error) {
 
 func (c *catalogue) Agency(code string) *domain.Agency { return c.agencies[code] }
 
+// Procedure is the version of code in effect on day; for a procedure that takes effect only
+// later, its first version (which domain.CheckProcedureInForce finds not in force); nil for
+// an unknown code.
 func (c *catalogue) Procedure(code string, day domain.Date) *domain.Procedure {
-	var found *domain.Procedure
-	for _, p := range c.procedures[code] {
+	versions := c.procedures[code]
+	if len(versions) == 0 {
+		return nil
+	}
+	found := versions[0]
+	for _, p := range versions {
 		if !p.EffectiveOn.After(day) {
 			found = p
 		}

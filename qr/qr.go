@@ -24,7 +24,7 @@ func PNG(content string) ([]byte, error) {
 		return nil, domain.Invalid("content", "must not be empty")
 	}
 	if len(content) > MaxContent {
-		return nil, domain.Invalid("content", fmt.Sprintf("must be at most %d bytes", MaxContent))
+		return nil, domain.Invalidf("content", "must be at most %d bytes", MaxContent)
 	}
 	code, err := qrcode.New(content, qrcode.Medium)
 	if err != nil {

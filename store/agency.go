@@ -37,7 +37,7 @@ func (s *Store) CreateAgency(ctx context.Context, a *domain.Agency) error {
 		parent, err := s.FindAgency(ctx, a.ParentCode)
 		if err != nil {
 			if domain.ErrorCode(err) == domain.ENOTFOUND {
-				return domain.Invalid("parent_code", "no such agency")
+				return domain.NoSuchAgency("parent_code", a.ParentCode)
 			}
 			return err
 		}

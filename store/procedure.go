@@ -130,7 +130,8 @@ func (s *Store) catalogueChanged() { s.changed(changedCatalogue, "") }
 const asOfVersions = `effective_on <= ? AND effective_on = (SELECT MAX(v.effective_on) FROM procedure_versions v
 	WHERE v.code = procedure_versions.code AND v.effective_on <= ?)`
 
-// FindProcedure returns the version of procedure code in effect on asOf; ENOTFOUND when none.
+// FindProcedure returns the version of procedure code in effect on asOf; ENOTFOUND when none,
+// saying whether the code is unknown or has no version in effect yet.
 func (s *Store) FindProcedure(ctx context.Context, code string, asOf domain.Date) (*domain.Procedure, error) {
 	versions, ok := s.catalogue().Get(code)
 	if !ok {
@@ -147,7 +148,10 @@ func (s *Store) FindProcedure(ctx context.Context, code string, asOf domain.Date
 			return &p, nil
 		}
 	}
-	return nil, domain.Errorf(domain.ENOTFOUND, "procedure %s not found as of %s", code, asOf)
+	if len(versions) == 0 {
+		return nil, domain.Errorf(domain.ENOTFOUND, "There is no procedure %s in the catalogue.", code)
+	}
+	return nil, domain.Errorf(domain.ENOTFOUND, "The procedure %s is not in force on %s.", code, asOf)
 }
 
 // maxCachedProcedures bounds the catalogue cache: a province's catalogue has about 2,000

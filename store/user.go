@@ -45,7 +45,7 @@ func (s *Store) CreateUser(ctx context.Context, u *domain.User) error {
 	if u.AgencyCode != "" {
 		if _, err := s.FindAgency(ctx, u.AgencyCode); err != nil {
 			if domain.ErrorCode(err) == domain.ENOTFOUND {
-				return domain.Invalid("agency_code", "no such agency")
+				return domain.NoSuchAgency("agency_code", u.AgencyCode)
 			}
 			return err
 		}
