@@ -251,3 +251,27 @@ func TestFidelitySurveysAndOnlinePerLevel(t *testing.T) {
 	e.do("PUT", "/api/v1/reports/manual?agency_code="+cityCode+"&period=2024&kind=month&number=3&cutoff=calendar", "admin",
 		map[string]any{"figures": map[string]any{"survey_satisfaction_rate": 90}}).problem(400, "invalid_input", "figures.survey_satisfaction_rate")
 }
+
+// A report of a period still running counts up to today, not as at its end: a dossier taken
+// in today with three working days to go is within its time, not overdue at the year's end.
+func TestFidelityRunningPeriodCountsToToday(t *testing.T) {
+	e := newFidelityEnv(t) // the clock stands on Monday 3/6/2024 at 09:00
+	e.probe("2024-06-03 08:30", nil)
+	late := e.probe("2024-05-27 08:30", nil) // due Thursday 30/5 at 08:30: overdue today
+	e.actAt(late, "start", "2024-05-27 09:00", nil)
+	for _, kind := range []string{"year&number=0", "month&number=6"} {
+		app := e.do("GET", "/api/v1/reports/appendix?agency_code="+ward1Code+"&period=2024&kind="+kind+"&cutoff=calendar&live=true",
+			"admin", nil).expect(200).json()
+		if to := app["period"].(map[string]any)["to"]; to != "2024-06-03" {
+			t.Errorf("%s: period.to = %v, want today 2024-06-03", kind, to)
+		}
+		got := app["section_iii"].(map[string]any)["dossiers"].(map[string]any)["commune"].(map[string]any)
+		if kind == "year&number=0" {
+			wantFigures(t, "the year so far", got, map[string]float64{"received": 2, "pending": 2, "pending_within": 1, "pending_overdue": 1})
+		} else {
+			wantFigures(t, "June so far", got, map[string]float64{"received": 2, "new": 1, "pending": 2, "pending_within": 1, "pending_overdue": 1})
+		}
+	}
+	// A period over is judged at its end, whenever it is asked for.
+	wantFigures(t, "May", e.monthFigures(5), map[string]float64{"received": 1, "pending": 1, "pending_overdue": 1})
+}
