@@ -126,9 +126,10 @@ func contains(list []string, s string) bool {
 }
 
 // reportAppendix returns the appendix asked for and its per-field rows: the latest snapshot
-// of the agency and period unless q.live (or there is none), else computed now. The manual
-// figures are the ones entered for the period, also on a snapshot: the snapshot freezes what
-// the records say, an officer's entries may come later.
+// of the agency and period unless q.live (or there is none), else computed now, a period not
+// over yet up to today (Period.SoFar). The manual figures are the ones entered for the
+// period, also on a snapshot: the snapshot freezes what the records say, an officer's entries
+// may come later.
 func (s *Server) reportAppendix(c *fiber.Ctx, q *reportQuery) (*domain.Appendix, []domain.FieldRow, error) {
 	ctx := c.UserContext()
 	if !q.live {
@@ -147,7 +148,7 @@ func (s *Server) reportAppendix(c *fiber.Ctx, q *reportQuery) (*domain.Appendix,
 			return nil, nil, err
 		}
 	}
-	return s.desk.Appendix(ctx, q.agency, q.period)
+	return s.desk.Appendix(ctx, q.agency, q.period.SoFar(domain.DateOf(s.now())))
 }
 
 func (s *Server) getAppendix(c *fiber.Ctx) error {

@@ -12,13 +12,7 @@ import (
 // with the catalogue as it stood on the period's last day and the manual figures entered for
 // the period, and returns it with the per-field rows it was built from. It is stamped now and
 // is live; its figures satisfy Appendix.Check (EINTERNAL otherwise, which would be a bug).
-// A period that has not ended yet is counted up to the end of today, and its answer says so
-// (period.to is today): judged at its real end, a dossier due later in the period and still
-// open would already count as overdue.
 func (d *Desk) Appendix(ctx context.Context, a *domain.Agency, p domain.Period) (*domain.Appendix, []domain.FieldRow, error) {
-	if today := domain.DateOf(d.now()); p.To.After(today) && !p.From.After(today) {
-		p.To = today
-	}
 	levels, err := d.store.LevelsUnder(ctx, a.Path)
 	if err != nil {
 		return nil, nil, err

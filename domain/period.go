@@ -124,6 +124,16 @@ func (p Period) Start() time.Time { return p.From.Start() }
 // End returns the moment just after the period: the day after To at 00:00 in Vietnam (exclusive).
 func (p Period) End() time.Time { return p.To.AddDays(1).Start() }
 
+// SoFar returns p as it stands on day today: up to and including today when p began but has
+// not ended, else p itself. A report of a running period counts what has happened so far;
+// judged at the period's future end, a dossier still within its time would count as overdue.
+func (p Period) SoFar(today Date) Period {
+	if p.To.After(today) && !p.From.After(today) {
+		p.To = today
+	}
+	return p
+}
+
 // Key returns a stable identifier such as "decree09/quarter/2024/4" or "calendar/year/2024".
 func (p Period) Key() string {
 	if p.Number == 0 {

@@ -294,3 +294,30 @@ func TestPeriodsEndedBetween(t *testing.T) {
 		t.Errorf("got %d monthly periods in 2024, want 24", len(got))
 	}
 }
+
+func TestPeriod_SoFar(t *testing.T) {
+	june, _ := domain.NewPeriod(domain.PeriodMonth, 2024, 6, domain.CutoffCalendar)
+	year, _ := domain.NewPeriod(domain.PeriodYear, 2024, 0, domain.CutoffDecree09)
+	tests := []struct {
+		name   string
+		p      domain.Period
+		today  string
+		wantTo string
+	}{
+		{"running month", june, "2024-06-03", "2024-06-03"},
+		{"first day", june, "2024-06-01", "2024-06-01"},
+		{"last day", june, "2024-06-30", "2024-06-30"},
+		{"over", june, "2024-07-01", "2024-06-30"},
+		{"not begun", june, "2024-05-31", "2024-06-30"},
+		{"decree 09 year, begun the year before", year, "2023-12-20", "2023-12-20"},
+		{"decree 09 year, over on its 14/12", year, "2024-12-15", "2024-12-14"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.p.SoFar(mustDate(t, tt.today))
+			if got.To.String() != tt.wantTo || got.From != tt.p.From || got.Key() != tt.p.Key() {
+				t.Errorf("SoFar(%s) = %s..%s (%s), want %s..%s", tt.today, got.From, got.To, got.Key(), tt.p.From, tt.wantTo)
+			}
+		})
+	}
+}
