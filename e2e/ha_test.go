@@ -232,6 +232,7 @@ func check503(res response) string {
 // Retry-After, never a 500), that the lookups answered 200 throughout, and that the change
 // listener and the scheduler's claims found the new primary.
 func TestFailoverToSynchronousStandby(t *testing.T) {
+	t.Parallel()
 	primary := newPrimary(t, "synchronous_standby_names = '*'", "synchronous_commit = on")
 	standby := primary.standby()
 	primary.waitStandby("sync")
@@ -394,6 +395,7 @@ func TestFailoverToSynchronousStandby(t *testing.T) {
 // standby dies reads fall back to the primary and answer 200, and once it is back they go to
 // it again.
 func TestReadsFromStandby(t *testing.T) {
+	t.Parallel()
 	const delay = 3 * time.Second
 	primary := newPrimary(t)
 	standby := primary.standby(fmt.Sprintf("recovery_min_apply_delay = '%dms'", delay.Milliseconds()))
@@ -502,6 +504,7 @@ func TestReadsFromStandby(t *testing.T) {
 // cp), takes a dossier in, marks a restore point, takes another in, and restores the backup
 // with the archived WAL up to the restore point: the first dossier is there, the second is not.
 func TestPointInTimeRecovery(t *testing.T) {
+	t.Parallel()
 	bin := haBin(t)
 	archive := newNodeDir(t, bin).dir
 	primary := newPrimary(t, "archive_mode = on", fmt.Sprintf("archive_command = 'test ! -f %[1]s/%%f && cp %%p %[1]s/%%f.part && mv %[1]s/%%f.part %[1]s/%%f'", archive))
