@@ -344,6 +344,13 @@ func TestFailoverToSynchronousStandby(t *testing.T) {
 	// Intake answers 503 while there is no primary; lookups go on from the standby.
 	waitFor(t, 10*time.Second, "intake to fail", func() bool { return fails.Load() > 0 })
 	waitFor(t, 10*time.Second, "lookups while there is no primary", func() bool { return lookups.Load() >= lookupsAtKill+20 })
+	// The staff's reads are answered by the standby too.
+	for _, path := range []string{"/api/v1/dossiers/" + d["code"].(string), "/api/v1/dossiers?agency_code=" + ward1Code,
+		"/api/v1/dossiers?q=tra+cuu", "/api/v1/reports/appendix?period=2024&live=true&agency_code=" + cityCode} {
+		if res := h.do(request{Method: "GET", Path: path, Token: h.token("admin")}); res.Status != 200 {
+			t.Errorf("no primary: GET %s: %s", path, res)
+		}
+	}
 	standby.run("pg_ctl", "-D", standby.data(), "-w", "-t", "60", "promote")
 	promotedAt, ackedAtPromotion := time.Now(), okCount.Load()
 	lookupsAtPromotion := lookups.Load()

@@ -107,13 +107,25 @@ kill "$sampler" 2>/dev/null || true
 sampler=""
 
 echo
-echo "== the run's log (times) and the replication lag meanwhile (time, bytes behind, flush lag ms, replay lag ms)"
-grep -E "pgbench|result" "$tmp/bench.log" || true
-sort -k2 -n "$tmp/lag" | awk '{b[NR]=$2; f[NR]=$3; r[NR]=$4} END {if (NR) printf "lag samples %d: bytes behind median %d, max %d\n", NR, b[int(NR/2)+1], b[NR]}'
-sort -k4 -n "$tmp/lag" | awk '{r[NR]=$4} END {if (NR) printf "replay lag ms: median %s, p99 %s, max %s\n", r[int(NR/2)+1], r[int(NR*0.99)+1 > NR ? NR : int(NR*0.99)+1], r[NR]}'
-sort -k3 -n "$tmp/lag" | awk '{f[NR]=$3} END {if (NR) printf "flush lag ms: median %s, max %s\n", f[int(NR/2)+1], f[NR]}'
+echo "== the replication lag, sampled every half second on the primary (pg_stat_replication)"
+grep -E "pgbench|result" "$tmp/bench.log" | cut -c10- || true
+at() { grep -m1 "$1" "$tmp/bench.log" | cut -c1-8; }
+# lag FROM TO WHAT: the samples between two times (HH:MM:SS): replay lag and WAL not yet replayed.
+lag() {
+	awk -v a="$1" -v b="$2" '{t = substr($1, 1, 8)} t >= a && t <= b {print $2, $4}' "$tmp/lag" | sort -n -k2 |
+		awk -v what="$3" '{r[NR] = $2; if ($1 > mb) mb = $1} END {if (NR) printf "%s: %d samples, replay lag median %s ms, max %s ms; WAL not yet replayed at most %d bytes\n", what, NR, r[int((NR + 1) / 2)], r[NR], mb}'
+}
+tN=$(at "pgbench -N")
+tI=$(at "result: intake")
+tS=$(at "pgbench -S")
+tL=$(at "result: public lookup")
+[ -n "$tN" ] && [ -n "$tI" ] && {
+	lag "$tN" "$(date -d "$tN $phase sec" +%T)" "during pgbench -N -c 16"
+	lag "$(date -d "$tN $phase sec" +%T)" "$tI" "during the intake at 16 counters"
+}
+[ -n "$tS" ] && [ -n "$tL" ] && lag "$(date -d "$tS $phase sec" +%T)" "$tL" "during the lookups (reads only)"
 cp "$tmp/lag" /tmp/motcua-bench-ha-lag.txt
-echo "(all samples: /tmp/motcua-bench-ha-lag.txt)"
+echo "(every sample: /tmp/motcua-bench-ha-lag.txt: time, bytes behind, flush lag ms, replay lag ms)"
 
 echo
 echo "== pgbench on the pair"
