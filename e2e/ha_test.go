@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"motcua/api"
 	"motcua/qr"
 	"motcua/store"
 )
@@ -464,6 +465,30 @@ func TestReadsFromStandby(t *testing.T) {
 		res, err := send(pub.next(), request{Method: "GET", Path: "/api/v1/public/dossiers/" + lookup})
 		return err == nil && res.Status == 200
 	})
+
+	// The cache of public answers never keeps what the standby read before it had a change
+	// the cache had heard of: once the standby applies the change, the citizen sees it.
+	cached := api.New(st, api.Config{PublicURL: "http://motcua.test", Secret: testSecret, Version: "e2e", Now: h.clock.Now, PublicCache: 100})
+	cachedBase := serve(t, cached)
+	waitFor(t, 10*time.Second, "the change listener", st.ChangesLive)
+	status := func() string {
+		t.Helper()
+		res, err := send(cachedBase, request{Method: "GET", Path: "/api/v1/public/dossiers/" + lookup})
+		if err != nil || res.Status != 200 {
+			t.Fatalf("cached lookup: %v %s", err, res)
+		}
+		return res.json()["status"].(string)
+	}
+	before := status()
+	status() // kept now
+	h.must(200, request{Method: "POST", Path: "/api/v1/dossiers/" + code + "/actions/start", Token: specialist})
+	deadline := time.Now().Add(4 * delay)
+	for status() == before { // the public answers allow 30 lookups a minute per address
+		if time.Now().After(deadline) {
+			t.Fatalf("the citizen still sees %q %s after the change: a stale answer was kept", before, 4*delay)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 
 	// The standby dies: reads fall back to the primary.
 	standby.kill()
