@@ -9,6 +9,7 @@
 #
 #   scripts/bench-ha.sh                                    100,000 dossiers, 10 s phases
 #   scripts/bench-ha.sh -dossiers 200000 -phase 20s        longer
+#   HA_SYNC=off scripts/bench-ha.sh                        the same pair, standby asynchronous
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args=("$@")
@@ -64,7 +65,7 @@ port = $pport
 wal_level = replica
 max_wal_senders = 5
 wal_keep_size = '2GB'
-synchronous_standby_names = '*'
+synchronous_standby_names = '$([ "${HA_SYNC:-on}" = off ] || echo '*')'
 synchronous_commit = on
 EOF
 "${run[@]}" "$pgbin/pg_ctl" -D "$tmp/primary" -w -l "$tmp/primary.log" start >/dev/null
@@ -77,11 +78,12 @@ synchronous_standby_names = ''
 EOF
 "${run[@]}" "$pgbin/pg_ctl" -D "$tmp/standby" -w -l "$tmp/standby.log" start >/dev/null
 psql() { "$pgbin/psql" -X -A -t -q -h 127.0.0.1 -U postgres "$@"; }
-until [ "$(psql -p "$pport" -c "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'")" = 1 ]; do sleep 0.2; done
+until [ "$(psql -p "$pport" -c "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" = 1 ]; do sleep 0.2; done
+echo "standby: $(psql -p "$pport" -c "SELECT sync_state FROM pg_stat_replication")"
 
 mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 echo "machine: $(nproc) CPUs, $mem memory, shared with other work; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "primary :$pport, synchronous standby :$sport ($("$pgbin/postgres" --version))"
+echo "primary :$pport, standby :$sport ($("$pgbin/postgres" --version))"
 echo "command: scripts/bench-ha.sh ${args[*]}"
 
 # The replication lag, every half second: bytes of WAL not yet replayed, and the lags.
@@ -133,8 +135,13 @@ psql -p "$pport" -c "CREATE DATABASE ha_pgbench" >/dev/null
 "$pgbin/pgbench" -h 127.0.0.1 -p "$pport" -U postgres -i -s 10 -q ha_pgbench 2>/dev/null
 until [ "$(psql -p "$pport" -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) = 0 FROM pg_stat_replication")" = t ]; do sleep 0.2; done
 echo "pgbench -S -c 64 on the standby: $("$pgbin/pgbench" -h 127.0.0.1 -p "$sport" -U postgres -S -c 64 -j 2 -T "$phase" ha_pgbench 2>/dev/null | awk '/^tps/ {print $3; exit}') tps"
-echo "pgbench -N -c 16 on the primary (synchronous standby): $("$pgbin/pgbench" -h 127.0.0.1 -p "$pport" -U postgres -N -c 16 -j 2 -T "$phase" ha_pgbench 2>/dev/null | awk '/^tps/ {print $3; exit}') tps"
-psql -p "$pport" -c "ALTER SYSTEM SET synchronous_standby_names = ''" -c "SELECT pg_reload_conf()" >/dev/null
-sleep 1
-echo "pgbench -N -c 16 on the primary, standby asynchronous: $("$pgbin/pgbench" -h 127.0.0.1 -p "$pport" -U postgres -N -c 16 -j 2 -T "$phase" ha_pgbench 2>/dev/null | awk '/^tps/ {print $3; exit}') tps"
+pgbenchN() { "$pgbin/pgbench" -h 127.0.0.1 -p "$pport" -U postgres -N -c 16 -j 2 -T "$phase" ha_pgbench 2>/dev/null | awk '/^tps/ {print $3; exit}'; }
+if [ "${HA_SYNC:-on}" = off ]; then
+	echo "pgbench -N -c 16 on the primary, standby asynchronous: $(pgbenchN) tps"
+else
+	echo "pgbench -N -c 16 on the primary, standby synchronous: $(pgbenchN) tps"
+	psql -p "$pport" -c "ALTER SYSTEM SET synchronous_standby_names = ''" -c "SELECT pg_reload_conf()" >/dev/null
+	sleep 1
+	echo "pgbench -N -c 16 on the primary, standby asynchronous: $(pgbenchN) tps"
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
