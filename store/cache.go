@@ -71,7 +71,7 @@ func (c *Cache[V]) Begin() Ticket {
 	var replayed uint64
 	if r := c.s.rep; r != nil {
 		replayed = r.replayed.Load()
-		if replayed < r.notified.Load() {
+		if replayed < r.notified.Load() && !r.paused() {
 			replayed, _ = r.replay(context.Background())
 		}
 	}
