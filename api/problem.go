@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"motcua/domain"
-	"motcua/store"
 )
 
 // problem is an RFC 9457 problem+json answer.
@@ -69,8 +68,6 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 				p.Code, p.Detail = domain.EINVALID, "The request is malformed."
 			}
 		}
-	case store.IsUnavailable(err): // a lost connection that no store call translated
-		p.Code, p.Detail = domain.EUNAVAILABLE, "The database is unavailable; try again shortly."
 	default:
 		p.Code, p.Detail = domain.EINTERNAL, "Internal error."
 	}

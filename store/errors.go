@@ -87,6 +87,10 @@ func IsUnavailable(err error) bool {
 	return errors.As(err, &u) || errors.As(translate(err), &u)
 }
 
+// Unavailable wraps err, a lost connection (IsUnavailable), as EUNAVAILABLE, keeping the cause
+// for logs.
+func Unavailable(err error) error { return unavailable(err) }
+
 // unavailable wraps err as EUNAVAILABLE, keeping the cause for logs.
 func unavailable(err error) error {
 	return &unavailableError{cause: err}
