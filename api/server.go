@@ -107,7 +107,7 @@ func New(st *store.Store, cfg Config) *Server {
 	s.app.Use(requestid.New(), s.logRequests, recover.New(recover.Config{EnableStackTrace: true,
 		StackTraceHandler: func(c *fiber.Ctx, e any) {
 			s.log.Error("panic", append(logAttrs(c), "panic", e)...)
-		}}), securityHeaders)
+		}}), securityHeaders, s.replicaReads)
 	s.routes()
 	return s
 }

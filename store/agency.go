@@ -88,7 +88,7 @@ func (s *Store) ListAgencies(ctx context.Context, scope string) ([]*domain.Agenc
 // ListAgenciesPage is ListAgencies a page at a time, and the cursor of the next page ("" at
 // the end); EINVALID naming "cursor" for a bad cursor.
 func (s *Store) ListAgenciesPage(ctx context.Context, scope string, pg Page) ([]*domain.Agency, string, error) {
-	q := s.db.WithContext(ctx)
+	q := s.reader(ctx)
 	if scope != "" {
 		q = q.Where("path LIKE ?", likePrefix(scope))
 	}

@@ -1,6 +1,9 @@
 package store
 
-import "sync"
+import (
+	"context"
+	"sync"
+)
 
 // Cache keeps values read from the database by key, and is never stale after a change: the
 // change feed (changes.go) tells it of every change to what it keeps, made by this process or
@@ -12,8 +15,10 @@ import "sync"
 //	v := read(key)
 //	c.Put(key, v, t)
 //
-// It keeps nothing while the feed is not live (always on the embedded database). Values are
-// shared between readers: treat them as read-only.
+// It keeps nothing while the feed is not live (always on the embedded database). With a
+// standby answering reads, a value is kept only when the standby had replayed, before the
+// read, every change the feed had heard of when it is put. Values are shared between
+// readers: treat them as read-only.
 type Cache[V any] struct {
 	s   *Store
 	max int
@@ -25,8 +30,9 @@ type Cache[V any] struct {
 
 // Ticket is what Begin hands to Put.
 type Ticket struct {
-	gen  uint64
-	keep bool
+	gen      uint64
+	keep     bool
+	replayed uint64 // how far the standby had replayed (with a replica)
 }
 
 // NewDossierCache returns a cache of at most max values keyed by dossier lookup id; max <= 0
@@ -62,9 +68,16 @@ func (c *Cache[V]) Begin() Ticket {
 	if c.max <= 0 || !c.s.ChangesLive() {
 		return Ticket{}
 	}
+	var replayed uint64
+	if r := c.s.rep; r != nil {
+		replayed = r.replayed.Load()
+		if replayed < r.notified.Load() && !r.paused() {
+			replayed, _ = r.replay(context.Background())
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Ticket{gen: c.gen, keep: true}
+	return Ticket{gen: c.gen, keep: true, replayed: replayed}
 }
 
 // Put keeps v for key, unless a change was announced since Begin gave t or one may have been
@@ -72,6 +85,9 @@ func (c *Cache[V]) Begin() Ticket {
 func (c *Cache[V]) Put(key string, v V, t Ticket) {
 	if !t.keep || !c.s.ChangesLive() {
 		return
+	}
+	if r := c.s.rep; r != nil && t.replayed < r.notified.Load() {
+		return // the standby may not have had a change the feed has heard of
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -119,11 +119,30 @@ func (s *Store) listenOnce(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+changeChannel); err != nil {
 		return err
 	}
+	// With a standby answering reads, the primary's position at each change heard (and at
+	// connecting, for the changes missed meanwhile) is recorded before anyone is told.
+	heard := func() error {
+		if s.rep == nil {
+			return nil
+		}
+		var lsn int64
+		if err := conn.QueryRow(ctx, lsnNow).Scan(&lsn); err != nil {
+			return err
+		}
+		s.rep.heard(uint64(lsn))
+		return nil
+	}
+	if err := heard(); err != nil {
+		return err
+	}
 	s.setLive(true)
 	defer s.setLive(false)
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
+			return err
+		}
+		if err := heard(); err != nil {
 			return err
 		}
 		if n.Payload != "" {

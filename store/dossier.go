@@ -319,7 +319,7 @@ func (r *dossierRow) values() []any {
 
 func (s *Store) findDossier(ctx context.Context, where string, arg any) (*domain.Dossier, error) {
 	var row dossierRow
-	err := s.db.WithContext(ctx).Raw("SELECT "+dossierColumns+" FROM dossiers WHERE "+where+" LIMIT 1", arg).Row().Scan(row.dest()...)
+	err := s.reader(ctx).Raw("SELECT "+dossierColumns+" FROM dossiers WHERE "+where+" LIMIT 1", arg).Row().Scan(row.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "dossier not found")
 	} else if err != nil {
@@ -330,7 +330,7 @@ func (s *Store) findDossier(ctx context.Context, where string, arg any) (*domain
 
 // DossierEvents returns the history of the dossier with id, oldest first.
 func (s *Store) DossierEvents(ctx context.Context, id int64) ([]domain.Event, error) {
-	return s.events(s.db.WithContext(ctx), id)
+	return s.events(s.reader(ctx), id)
 }
 
 func (s *Store) events(tx *gorm.DB, id int64) ([]domain.Event, error) {
@@ -424,7 +424,7 @@ type DossierFilter struct {
 func (s *Store) ListDossiers(ctx context.Context, f DossierFilter) ([]*domain.Dossier, string, error) {
 	// filtered applies every filter but the search text, and the cursor.
 	filtered := func() (*gorm.DB, error) {
-		q := s.db.WithContext(ctx).Model(&dossierRow{})
+		q := s.reader(ctx).Model(&dossierRow{})
 		if f.Scope != "" {
 			q = q.Where("agency_path LIKE ?", likePrefix(f.Scope))
 		}

@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"io"
 	"net"
 	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
@@ -33,6 +36,10 @@ func translate(err error) error {
 			return domain.Errorf(domain.ECONFLICT, "it exists already")
 		case strings.HasPrefix(pgErr.Code, "08"), pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03":
 			return unavailable(err)
+		case pgErr.Code == "25006":
+			// A write reached a standby (the primary failed over, or a connection outlived
+			// its promotion): the primary is being changed.
+			return unavailable(err)
 		case strings.HasPrefix(pgErr.Code, "22"):
 			// A data exception: a value the database cannot hold (a NUL byte, say) came from a client.
 			return domain.Invalid("input", "holds a value that cannot be stored (e.g. a NUL character)")
@@ -43,14 +50,46 @@ func translate(err error) error {
 	}
 	// A lost connection, or the embedded database's writer having waited out its busy
 	// timeout: try again shortly.
-	var netErr net.Error
-	msg := err.Error()
-	if errors.As(err, &netErr) || strings.Contains(msg, "connection refused") || strings.Contains(msg, "failed to connect") ||
-		strings.Contains(msg, "driver: bad connection") || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
+	if connectionLost(err) {
 		return unavailable(err)
 	}
 	return err
 }
+
+// connectionLost reports whether err says the connection to the database failed or broke
+// (the server died mid-query, refused, or no host of a multi-host URL took writes), or that
+// the embedded database stayed busy.
+func connectionLost(err error) bool {
+	var netErr net.Error
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &netErr) || errors.As(err, &connectErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.EPIPE) || pgconn.Timeout(err) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"connection refused", "connection reset", "broken pipe", "failed to connect", "unexpected EOF",
+		"conn closed", "driver: bad connection", "SQLITE_BUSY", "database is locked"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsUnavailable reports whether err means the database cannot be reached now (EUNAVAILABLE
+// once translated): a lost or refused connection, a server shutting down, no primary.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var u *unavailableError
+	return errors.As(err, &u) || errors.As(translate(err), &u)
+}
+
+// Unavailable wraps err, a lost connection (IsUnavailable), as EUNAVAILABLE, keeping the cause
+// for logs.
+func Unavailable(err error) error { return unavailable(err) }
 
 // unavailable wraps err as EUNAVAILABLE, keeping the cause for logs.
 func unavailable(err error) error {

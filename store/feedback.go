@@ -76,7 +76,7 @@ type FeedbackFilter struct {
 // ListFeedback returns a page of feedback, newest first, and the cursor of the next page
 // ("" at the end); EINVALID naming "cursor" for a bad cursor.
 func (s *Store) ListFeedback(ctx context.Context, f FeedbackFilter) ([]*domain.Feedback, string, error) {
-	q := s.db.WithContext(ctx)
+	q := s.reader(ctx)
 	if f.Scope != "" {
 		q = q.Where("agency_path LIKE ?", likePrefix(f.Scope))
 	}

@@ -204,7 +204,7 @@ type ProcedureFilter struct {
 // time, and the cursor of the next page ("" at the end); EINVALID naming "cursor" for a bad
 // cursor.
 func (s *Store) ListProcedures(ctx context.Context, f ProcedureFilter) ([]*domain.Procedure, string, error) {
-	q := s.db.WithContext(ctx).Where(asOfVersions, f.AsOf.String(), f.AsOf.String())
+	q := s.reader(ctx).Where(asOfVersions, f.AsOf.String(), f.AsOf.String())
 	if f.Level != "" {
 		q = q.Where("level = ?", string(f.Level))
 	}

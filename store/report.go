@@ -109,7 +109,7 @@ type reportGroup struct {
 // reportGroups runs the report's scan for the subtree at scopePath and period p, and with
 // returns the scan for the results returned by post of dossiers closed before the period.
 func (s *Store) reportGroups(ctx context.Context, scopePath string, p domain.Period, returns bool) (out []reportGroup, err error) {
-	db := s.db.WithContext(ctx)
+	db := s.reader(ctx)
 	if s.dialect != Postgres { // (a transaction on the embedded database takes its write lock)
 		out, err = s.scanReportGroups(db, scopePath, p, returns)
 		return out, translate(err)
@@ -272,7 +272,7 @@ func (s *Store) ProcedureActivity(ctx context.Context, scopePath string, p domai
 // FeedbackCounts returns how many feedback items (phản ánh, kiến nghị) the agencies under
 // scopePath received in the period and how many they resolved in it (appendix III.4).
 func (s *Store) FeedbackCounts(ctx context.Context, scopePath string, p domain.Period) (received, resolved int64, err error) {
-	row := s.db.WithContext(ctx).Raw(`SELECT
+	row := s.reader(ctx).Raw(`SELECT
 		COALESCE(SUM(CASE WHEN received_at >= @start AND received_at < @end THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN resolved_at >= @start AND resolved_at < @end THEN 1 ELSE 0 END), 0)
 		FROM feedback WHERE agency_path LIKE @scope`, periodArgs(scopePath, p)).Row()
@@ -286,7 +286,7 @@ func (s *Store) FeedbackCounts(ctx context.Context, scopePath string, p domain.P
 // the period, and how many of them were satisfied (appendix I.7).
 func (s *Store) SurveyCounts(ctx context.Context, scopePath string, p domain.Period) (domain.SurveyCounts, error) {
 	var c domain.SurveyCounts
-	row := s.db.WithContext(ctx).Raw(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN v.satisfied THEN 1 ELSE 0 END), 0)
+	row := s.reader(ctx).Raw(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN v.satisfied THEN 1 ELSE 0 END), 0)
 		FROM surveys v JOIN dossiers d ON d.id = v.dossier_id
 		WHERE d.agency_path LIKE @scope AND v.created_at >= @start AND v.created_at < @end`, periodArgs(scopePath, p)).Row()
 	if err := row.Scan(&c.Surveyed, &c.Satisfied); err != nil {
@@ -299,7 +299,7 @@ func (s *Store) SurveyCounts(ctx context.Context, scopePath string, p domain.Per
 // the top down.
 func (s *Store) LevelsUnder(ctx context.Context, path string) ([]domain.Level, error) {
 	var names []string
-	if err := s.db.WithContext(ctx).Model(&agencyRow{}).Where("path LIKE ?", likePrefix(path)).
+	if err := s.reader(ctx).Model(&agencyRow{}).Where("path LIKE ?", likePrefix(path)).
 		Distinct("level").Pluck("level", &names).Error; err != nil {
 		return nil, translate(err)
 	}
@@ -343,7 +343,7 @@ type ManualEntry struct {
 // entered them (nil and no error when none were entered).
 func (s *Store) ManualFigures(ctx context.Context, agencyCode, periodKey string) (domain.ManualFigures, *ManualEntry, error) {
 	var rows []manualRow
-	if err := s.db.WithContext(ctx).Where("agency_code = ? AND period_key = ?", agencyCode, periodKey).
+	if err := s.reader(ctx).Where("agency_code = ? AND period_key = ?", agencyCode, periodKey).
 		Limit(1).Find(&rows).Error; err != nil {
 		return nil, nil, translate(err)
 	}

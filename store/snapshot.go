@@ -150,13 +150,13 @@ func (s *Store) HasSnapshot(ctx context.Context, agencyCode, periodKey string) (
 
 // FindSnapshot returns the snapshot with id and its figures; ENOTFOUND when there is none.
 func (s *Store) FindSnapshot(ctx context.Context, id int64) (*Snapshot, error) {
-	return s.findSnapshot(s.db.WithContext(ctx).Where("id = ?", id))
+	return s.findSnapshot(s.reader(ctx).Where("id = ?", id))
 }
 
 // LatestSnapshot returns the latest revision for the agency and period key, with its
 // figures; ENOTFOUND when there is none.
 func (s *Store) LatestSnapshot(ctx context.Context, agencyCode, periodKey string) (*Snapshot, error) {
-	return s.findSnapshot(s.db.WithContext(ctx).Where("agency_code = ? AND period_key = ?", agencyCode, periodKey).
+	return s.findSnapshot(s.reader(ctx).Where("agency_code = ? AND period_key = ?", agencyCode, periodKey).
 		Order("revision DESC"))
 }
 
@@ -182,7 +182,7 @@ type SnapshotFilter struct {
 // ListSnapshots returns a page of snapshots without their figures, newest first, and the
 // cursor of the next page ("" at the end); EINVALID naming "cursor" for a bad cursor.
 func (s *Store) ListSnapshots(ctx context.Context, f SnapshotFilter) ([]*Snapshot, string, error) {
-	q := s.db.WithContext(ctx).Model(&snapshotRow{})
+	q := s.reader(ctx).Model(&snapshotRow{})
 	if f.Scope != "" {
 		q = q.Where("agency_code IN (SELECT code FROM agencies WHERE path LIKE ?)", likePrefix(f.Scope))
 	}

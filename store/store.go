@@ -42,6 +42,8 @@ type Store struct {
 
 	catalogueOnce  sync.Once
 	catalogueCache *Cache[[]*domain.Procedure]
+
+	rep *replica // the standby that answers reads (Options.ReplicaURL); nil = none
 }
 
 // Options say which database to open.
@@ -49,6 +51,10 @@ type Options struct {
 	URL     string // postgres:// URL; empty means SQLite in DataDir
 	DataDir string
 	MaxConn int // pool size for PostgreSQL; 0 = 16
+
+	// ReplicaURL is a postgres:// URL of a streaming standby that answers the reads of
+	// requests marked with ReadsFromReplica (see replica.go); empty = none.
+	ReplicaURL string
 }
 
 // Open connects to the database; it does not migrate.
@@ -101,12 +107,25 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
+	if o.ReplicaURL != "" {
+		if dialect != Postgres {
+			sqlDB.Close()
+			return nil, errors.New("a replica needs a PostgreSQL primary")
+		}
+		if err := s.openReplica(o.ReplicaURL, sqlDB.Stats().MaxOpenConnections); err != nil {
+			sqlDB.Close()
+			return nil, fmt.Errorf("open replica: %w", err)
+		}
+	}
 	return s, nil
 }
 
 // Close stops the change listener and closes the database.
 func (s *Store) Close() error {
 	s.stopListening()
+	if s.rep != nil {
+		s.rep.db.Close()
+	}
 	return s.sqlDB.Close()
 }
 

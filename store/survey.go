@@ -64,7 +64,7 @@ func (s *Store) CreateSurvey(ctx context.Context, sv *Survey) error {
 // FindSurvey returns the rating of the dossier with id; ENOTFOUND when it has none.
 func (s *Store) FindSurvey(ctx context.Context, dossierID int64) (*Survey, error) {
 	var row surveyRow
-	if err := s.db.WithContext(ctx).Where("dossier_id = ?", dossierID).Take(&row).Error; err != nil {
+	if err := s.reader(ctx).Where("dossier_id = ?", dossierID).Take(&row).Error; err != nil {
 		if err = translate(err); domain.ErrorCode(err) == domain.ENOTFOUND {
 			return nil, domain.Errorf(domain.ENOTFOUND, "no survey for this dossier")
 		}

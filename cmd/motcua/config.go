@@ -37,6 +37,8 @@ type Config struct {
 	SupplementClock domain.SupplementClock
 	Scheduler       bool
 	PublicCache     int
+
+	DatabaseReplicaURL string // a streaming standby that answers reads; empty = none
 }
 
 // configFromEnv parses and validates the environment; the error names the variable.
@@ -95,6 +97,14 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		bad("MOTCUA_PUBLIC_CACHE", "must be a number of answers from 0 (no cache) to 10000000")
 	} else {
 		c.PublicCache = n
+	}
+	c.DatabaseReplicaURL = getenv("MOTCUA_DATABASE_REPLICA_URL")
+	if r := c.DatabaseReplicaURL; r != "" {
+		if !strings.HasPrefix(r, "postgres://") && !strings.HasPrefix(r, "postgresql://") {
+			bad("MOTCUA_DATABASE_REPLICA_URL", "must be a postgres:// URL or empty")
+		} else if c.DatabaseURL == "" {
+			bad("MOTCUA_DATABASE_REPLICA_URL", "needs MOTCUA_DATABASE_URL: the embedded database has no standby")
+		}
 	}
 	return c, errors.Join(errs...)
 }

@@ -56,3 +56,33 @@ func TestSecretIsGeneratedOnce(t *testing.T) {
 		t.Fatalf("secrets %q and %q", a.Secret, b.Secret)
 	}
 }
+
+// TestConfigDatabaseHosts: a primary named by several hosts (libpq's and pgx's failover URL)
+// is accepted, and so is a standby for reads, which needs a PostgreSQL primary.
+func TestConfigDatabaseHosts(t *testing.T) {
+	const multi = "postgres://motcua:pw@db1:5432,db2:5432/motcua?target_session_attrs=read-write&connect_timeout=2"
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+	}{
+		{"several hosts", map[string]string{"MOTCUA_DATABASE_URL": multi}, ""},
+		{"replica", map[string]string{"MOTCUA_DATABASE_URL": multi,
+			"MOTCUA_DATABASE_REPLICA_URL": "postgres://motcua:pw@db2:5432,db1:5432/motcua?target_session_attrs=prefer-standby"}, ""},
+		{"replica without primary", map[string]string{"MOTCUA_DATABASE_REPLICA_URL": "postgres://db2/motcua"}, "MOTCUA_DATABASE_REPLICA_URL"},
+		{"bad replica", map[string]string{"MOTCUA_DATABASE_URL": multi, "MOTCUA_DATABASE_REPLICA_URL": "db2:5432"}, "MOTCUA_DATABASE_REPLICA_URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := configFromEnv(func(k string) string { return tt.env[k] })
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("error %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error %v, want one naming %s", err, tt.wantErr)
+			case tt.wantErr == "" && (c.DatabaseURL != tt.env["MOTCUA_DATABASE_URL"] || c.DatabaseReplicaURL != tt.env["MOTCUA_DATABASE_REPLICA_URL"]):
+				t.Fatalf("config %+v", c)
+			}
+		})
+	}
+}

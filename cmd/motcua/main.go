@@ -72,7 +72,7 @@ func setup(ctx context.Context) (*Config, *store.Store, error) {
 	if err := cfg.loadSecret(); err != nil {
 		return nil, nil, err
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, ReplicaURL: cfg.DatabaseReplicaURL})
 	if err != nil {
 		return nil, nil, err
 	}
