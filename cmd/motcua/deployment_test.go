@@ -353,12 +353,15 @@ func TestDeploymentFiles(t *testing.T) {
 		}
 		return string(b)
 	}
-	compose, dockerfile := read("docker-compose.yml"), read("Dockerfile")
-	for _, want := range []string{`test: ["CMD", "/motcua", "healthcheck"]`, "MOTCUA_PUBLIC_URL: ${MOTCUA_PUBLIC_URL:?", "MOTCUA_SECRET: ${MOTCUA_SECRET:?"} {
-		if !strings.Contains(compose, want) {
-			t.Errorf("docker-compose.yml lacks %s", want)
+	for _, name := range []string{"docker-compose.yml", "docker-compose.ha.yml"} {
+		compose := read(name)
+		for _, want := range []string{`test: ["CMD", "/motcua", "healthcheck"]`, "MOTCUA_PUBLIC_URL: ${MOTCUA_PUBLIC_URL:?", "MOTCUA_SECRET: ${MOTCUA_SECRET:?"} {
+			if !strings.Contains(compose, want) {
+				t.Errorf("%s lacks %s", name, want)
+			}
 		}
 	}
+	dockerfile := read("Dockerfile")
 	if !strings.Contains(dockerfile, `HEALTHCHECK`) || !strings.Contains(dockerfile, `CMD ["/motcua", "healthcheck"]`) {
 		t.Error("the Dockerfile has no HEALTHCHECK running motcua healthcheck")
 	}
