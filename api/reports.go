@@ -94,7 +94,7 @@ func contains(list []string, s string) bool {
 }
 
 // reportAppendix returns the appendix asked for and its per-field rows: the latest snapshot
-// of the agency and period unless q.live (or there is none), else computed now. The manual
+// of the agency and period unless q.live (or there is none, or it is stale), else computed now. The manual
 // figures are the ones entered for the period, also on a snapshot: the snapshot freezes what
 // the records say, an officer's entries may come later.
 func (s *Server) reportAppendix(c *fiber.Ctx, q *reportQuery) (*domain.Appendix, []domain.FieldRow, error) {
@@ -102,6 +102,9 @@ func (s *Server) reportAppendix(c *fiber.Ctx, q *reportQuery) (*domain.Appendix,
 	if !q.live {
 		snap, err := s.store.LatestSnapshot(ctx, q.agency.Code, q.period.Key())
 		switch {
+		case err == nil && snap.StaleSince != nil:
+			// A calendar change judged its dossiers again: computed now until the scheduler
+			// makes the next revision.
 		case err == nil:
 			manual, entry, err := s.store.ManualFigures(ctx, q.agency.Code, q.period.Key())
 			if err != nil {

@@ -1,9 +1,12 @@
 package api
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"motcua/domain"
+	"motcua/store"
 )
 
 type calendarBody struct {
@@ -43,12 +46,38 @@ func (s *Server) putCalendar(c *fiber.Ctx) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	changed, err := s.desk.PutCalendar(c.UserContext(), principal(c), y)
+	run, err := s.desk.PutCalendar(c.UserContext(), principal(c), y)
 	if err != nil {
 		return err
 	}
+	// The dossiers are judged again in the background; the answer tells how far it got.
+	changed, rejudge := int64(0), any(nil)
+	if run != nil {
+		changed = run.Changed
+		rejudge = rejudgeView(run)
+	}
 	return c.JSON(fiber.Map{"year": y.Year, "holidays": y.Holidays, "extra_workdays": y.ExtraWorkdays,
-		"source": y.Source, "recomputed_dossiers": changed})
+		"source": y.Source, "recomputed_dossiers": changed, "rejudge": rejudge})
+}
+
+// rejudgeView is a re-judgement's progress as the API shows it.
+func rejudgeView(run *store.RejudgeRun) fiber.Map {
+	return fiber.Map{"id": run.ID, "reason": run.Reason, "actor": run.Actor, "from": run.From, "to": run.To,
+		"done": run.Done, "changed": run.Changed, "finished": run.FinishedAt != nil, "created_at": run.CreatedAt,
+		"finished_at": run.FinishedAt}
+}
+
+// getRejudge shows how far a re-judgement after a calendar change has got.
+func (s *Server) getRejudge(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id < 1 {
+		return domain.Invalid("id", "must be a re-judgement id")
+	}
+	run, err := s.desk.RejudgeRun(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rejudgeView(run))
 }
 
 func (s *Server) getCalendar(c *fiber.Ctx) error {

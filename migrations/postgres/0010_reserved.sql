@@ -1,0 +1,1 @@
+-- Reserved: the working calendar's source (shipped, statutory or set by an admin).
