@@ -112,7 +112,7 @@ func (d *Desk) RecordCalendars(ctx context.Context, actor string, years ...domai
 		if len(changed) == 0 {
 			return nil
 		}
-		return &store.RejudgeRun{From: first.Start(), To: last.AddDays(1).Start(), Actor: actor,
+		return &store.RejudgeRun{From: first.Start(), To: last.AddDays(1).Start(), Actor: actor, CreatedAt: d.now(),
 			Reason: "Lịch năm " + strings.Join(changed, ", ") + " thay đổi"}
 	})
 	d.forgetRules()

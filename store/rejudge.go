@@ -53,8 +53,8 @@ func (r *rejudgeRunRow) run() *RejudgeRun {
 }
 
 // PutCalendarYears replaces the calendars of years and, in the same transaction, records the
-// re-judgement that plan asks for given the years stored before (nil: none); it returns the
-// run recorded, with its ID, or nil.
+// re-judgement that plan asks for given the years stored before (nil: none; CreatedAt zero:
+// now); it returns the run recorded, with its ID, or nil.
 func (s *Store) PutCalendarYears(ctx context.Context, years []domain.CalendarYear,
 	plan func(before []domain.CalendarYear) *RejudgeRun) (*RejudgeRun, error) {
 	for _, y := range years {
@@ -89,7 +89,11 @@ func (s *Store) PutCalendarYears(ctx context.Context, years []domain.CalendarYea
 		if run == nil {
 			return nil
 		}
-		row := rejudgeRunRow{WindowFrom: utc(run.From), WindowTo: utc(run.To), Actor: run.Actor, Reason: run.Reason, CreatedAt: now}
+		if run.CreatedAt.IsZero() {
+			run.CreatedAt = now
+		}
+		row := rejudgeRunRow{WindowFrom: utc(run.From), WindowTo: utc(run.To), Actor: run.Actor, Reason: run.Reason,
+			CreatedAt: utc(run.CreatedAt)}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
