@@ -41,6 +41,12 @@ func (r *runner) rejudgePhase(ctx context.Context, srv *server, p *Province, siz
 		return fmt.Errorf("rejudge: intake stored nothing (%d errors, first: %s)", without.Errors, without.FirstError)
 	}
 
+	// Intake while the re-judgement runs, from the PUT on, as long as the phase or until it
+	// is done.
+	loadDone := make(chan Result, 1)
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	defer stopLoad()
+	go func() { loadDone <- intakeLoad(srv, bodies, r.o.Phase).Run(loadCtx) }()
 	r.logf("rejudge: PUT /api/v1/calendar/%d without its holidays (%s … %s)", rejudgeYear, first, last)
 	start := time.Now()
 	var put struct {
@@ -57,20 +63,17 @@ func (r *runner) rejudgePhase(ctx context.Context, srv *server, p *Province, siz
 	}
 	answered := time.Since(start)
 
-	// Intake while the re-judgement runs, as long as the phase or until it is done.
 	type progress struct {
 		Done, Changed int64
 		Finished      bool
+		CreatedAt     time.Time  `json:"created_at"`
+		FinishedAt    *time.Time `json:"finished_at"`
 	}
 	var prog progress
 	poll := func() error {
 		_, err := srv.do("GET", fmt.Sprintf("/api/v1/calendar/rejudgements/%d", put.Rejudge.ID), "", nil, &prog)
 		return err
 	}
-	loadDone := make(chan Result, 1)
-	loadCtx, stopLoad := context.WithCancel(ctx)
-	defer stopLoad()
-	go func() { loadDone <- intakeLoad(srv, bodies, r.o.Phase).Run(loadCtx) }()
 	var during Result
 	var took time.Duration
 	loadOver := false
@@ -79,7 +82,7 @@ func (r *runner) rejudgePhase(ctx context.Context, srv *server, p *Province, siz
 			return err
 		}
 		if prog.Finished && took == 0 {
-			took = time.Since(start)
+			took = prog.FinishedAt.Sub(prog.CreatedAt) // as the service recorded them
 			stopLoad() // intake during the re-judgement only
 		}
 		if !loadOver {
@@ -106,11 +109,15 @@ func (r *runner) rejudgePhase(ctx context.Context, srv *server, p *Province, siz
 		return fmt.Errorf("rejudge: intake during the re-judgement stored nothing (%d errors, first: %s)", during.Errors, during.FirstError)
 	}
 	ratio := during.Rate() / without.Rate()
+	met := yes(ratio >= 0.5)
+	if during.Elapsed < 2*time.Second {
+		met = "– (too short to tell)"
+	}
 	r.add(Row{Measure: "intake `POST /api/v1/dossiers`, 16 connections, while the re-judgement runs",
 		Motcua: fmt.Sprintf("%.0f dossiers/s over %s, p50 %s, p99 %s%s", during.Rate(), secs(during.Elapsed), ms(during.Quantile(0.5)),
 			ms(during.Quantile(0.99)), errNote(during)),
 		Baseline: fmt.Sprintf("the same load just before: %.0f dossiers/s, p99 %s", without.Rate(), ms(without.Quantile(0.99))),
-		Ratio:    fmt.Sprintf("%.2f×", ratio), Goal: "≥ 0.5×", Met: yes(ratio >= 0.5)})
+		Ratio:    fmt.Sprintf("%.2f×", ratio), Goal: "≥ 0.5×", Met: met})
 	return nil
 }
 
