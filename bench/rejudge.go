@@ -82,8 +82,9 @@ func (r *runner) rejudgePhase(ctx context.Context, srv *server, p *Province, siz
 			return err
 		}
 		if prog.Finished && took == 0 {
-			took = prog.FinishedAt.Sub(prog.CreatedAt) // as the service recorded them
-			stopLoad() // intake during the re-judgement only
+			// As the service recorded them; intake is measured during the re-judgement only.
+			took = prog.FinishedAt.Sub(prog.CreatedAt)
+			stopLoad()
 		}
 		if !loadOver {
 			select {
