@@ -19,10 +19,18 @@ import (
 // crash is finished by the scheduler, workers of two replicas never do a batch twice, and a
 // snapshot it makes stale is not served and gets a new revision.
 
-// noTet2024 puts a 2024 calendar that knows nothing of Tết.
+// noTet2024 puts a 2024 calendar that knows nothing of Tết, and waits until the dossiers
+// are judged again with it.
 func (e *env) noTet2024() {
 	e.t.Helper()
-	e.do("PUT", "/api/v1/calendar/2024", "admin", map[string]any{"holidays": []string{"2024-01-01"}}).expect(200)
+	put := e.do("PUT", "/api/v1/calendar/2024", "admin", map[string]any{"holidays": []string{"2024-01-01"}}).expect(200).json()
+	if rj, ok := put["rejudge"].(map[string]any); ok {
+		for deadline := time.Now().Add(10 * time.Second); e.rejudgement(rj["id"])["finished"] != true; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				e.t.Fatalf("the re-judgement after the calendar without Tết is not over")
+			}
+		}
+	}
 }
 
 // dueOf returns the due time of the dossier code.
