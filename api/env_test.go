@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"motcua/api"
+	"motcua/desk"
 	"motcua/domain"
 	"motcua/store"
 	"motcua/store/storetest"
@@ -46,6 +47,8 @@ type env struct {
 	logs   *bytes.Buffer
 	base   string        // http://127.0.0.1:port of the running server
 	opts   store.Options // the database, for a second replica
+	desk   *desk.Desk    // the server's use cases
+	dcfg   desk.Config   // how they are built (the clock is always e's)
 }
 
 // in is e for a subtest: its failures are t's.
@@ -60,8 +63,14 @@ func (e *env) serve() {
 	tb := e.t
 	tb.Helper()
 	logger := slog.New(slog.NewJSONHandler(lockedWriter{w: e.logs}, nil))
+	dcfg := e.dcfg
+	if dcfg.Now == nil {
+		dcfg.Now = e.clock.Now
+	}
+	dcfg.Logger = logger
+	e.desk = desk.New(e.store, dcfg)
 	e.server = api.New(e.store, api.Config{PublicURL: "http://motcua.test", Secret: testSecret, Version: "test",
-		Logger: logger, Now: e.clock.Now, PublicCache: 1000, ImportLimit: testImportLimit})
+		Logger: logger, Now: e.clock.Now, PublicCache: 1000, ImportLimit: testImportLimit, Desk: e.desk})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -80,7 +89,7 @@ func (e *env) replica() *env {
 		e.t.Fatal(err)
 	}
 	e.t.Cleanup(func() { st.Close() })
-	r := &env{t: e.t, store: st, opts: e.opts, clock: e.clock, tokens: map[string]string{}, logs: e.logs}
+	r := &env{t: e.t, store: st, opts: e.opts, clock: e.clock, tokens: map[string]string{}, logs: e.logs, dcfg: e.dcfg}
 	r.serve()
 	return r
 }
@@ -103,8 +112,16 @@ func vn(s string) time.Time {
 // mustEnv builds the environment; the clock starts on Monday 2024-03-04 at 09:00.
 func mustEnv(tb testing.TB) *env {
 	tb.Helper()
+	return mustEnvDesk(tb, desk.Config{})
+}
+
+// mustEnvDesk is mustEnv with the server's use cases built with dcfg (its clock: e's, unless
+// dcfg has one).
+func mustEnvDesk(tb testing.TB, dcfg desk.Config) *env {
+	tb.Helper()
 	st, opts := storetest.MustOpenURL(tb)
-	e := &env{t: tb, store: st, opts: opts, clock: &clock{t: vn("2024-03-04 09:00")}, tokens: map[string]string{}, logs: &bytes.Buffer{}}
+	e := &env{t: tb, store: st, opts: opts, clock: &clock{t: vn("2024-03-04 09:00")}, tokens: map[string]string{}, logs: &bytes.Buffer{},
+		dcfg: dcfg}
 	e.serve()
 	ctx := context.Background()
 	for _, a := range []*domain.Agency{

@@ -487,6 +487,10 @@ func TestOpenAPIContract(t *testing.T) {
 		problem("invalid_input", "year").rejected())
 	c.do(oaWant(403, "PUT", "/api/v1/calendar/2024", "ward1.reception").with(map[string]any{"holidays": []string{}}).
 		problem("forbidden", ""))
+	c.do(oaWant(200, "GET", "/api/v1/calendar/rejudgements/1", "admin"))
+	c.do(oaWant(404, "GET", "/api/v1/calendar/rejudgements/999", "admin").problem("not_found", ""))
+	c.do(oaWant(400, "GET", "/api/v1/calendar/rejudgements/x", "admin").problem("invalid_input", "id").rejected())
+	c.do(oaWant(403, "GET", "/api/v1/calendar/rejudgements/1", "ward1.reception").problem("forbidden", ""))
 	c.do(oaWant(200, "GET", "/api/v1/calendar/2024", "ward1.reception"))
 	c.do(oaWant(200, "GET", "/api/v1/calendar/2031", "ward1.reception"))
 	c.do(oaWant(400, "GET", "/api/v1/calendar/next", "ward1.reception").problem("invalid_input", "year").rejected())

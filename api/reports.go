@@ -126,15 +126,18 @@ func contains(list []string, s string) bool {
 }
 
 // reportAppendix returns the appendix asked for and its per-field rows: the latest snapshot
-// of the agency and period unless q.live (or there is none), else computed now, a period not
-// over yet up to today (Period.SoFar). The manual figures are the ones entered for the
-// period, also on a snapshot: the snapshot freezes what the records say, an officer's entries
-// may come later.
+// of the agency and period unless q.live (or there is none, or it is stale), else computed
+// now, a period not over yet up to today (Period.SoFar). The manual figures are the ones
+// entered for the period, also on a snapshot: the snapshot freezes what the records say, an
+// officer's entries may come later.
 func (s *Server) reportAppendix(c *fiber.Ctx, q *reportQuery) (*domain.Appendix, []domain.FieldRow, error) {
 	ctx := c.UserContext()
 	if !q.live {
 		snap, err := s.store.LatestSnapshot(ctx, q.agency.Code, q.period.Key())
 		switch {
+		case err == nil && snap.StaleSince != nil:
+			// A calendar change judged its dossiers again: computed now until the scheduler
+			// makes the next revision.
 		case err == nil:
 			manual, entry, err := s.store.ManualFigures(ctx, q.agency.Code, q.period.Key())
 			if err != nil {

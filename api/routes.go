@@ -29,6 +29,7 @@ func (s *Server) routes() {
 
 	authed.Put("/calendar/:year", deploymentAdmin, s.putCalendar)
 	authed.Get("/calendar/:year", s.getCalendar)
+	authed.Get("/calendar/rejudgements/:id", deploymentAdmin, s.getRejudge)
 
 	authed.Post("/procedures", deploymentAdmin, s.createProcedure)
 	authed.Put("/procedures/:code", deploymentAdmin, s.putProcedure)

@@ -2,10 +2,12 @@ package api
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"motcua/domain"
+	"motcua/store"
 )
 
 type calendarBody struct {
@@ -64,13 +66,40 @@ func (s *Server) putCalendar(c *fiber.Ctx) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	changed, err := s.desk.PutCalendar(c.UserContext(), principal(c), y)
+	run, err := s.desk.PutCalendar(c.UserContext(), principal(c), y)
 	if err != nil {
 		return err
 	}
+	// The dossiers are judged again in the background; the answer tells how far it got.
+	changed, rejudge := int64(0), any(nil)
+	if run != nil {
+		changed = run.Changed
+		rejudge = rejudgeView(run)
+	}
 	out := calendarAnswer(y)
 	out["recomputed_dossiers"] = changed
+	out["rejudge"] = rejudge
 	return c.JSON(out)
+}
+
+// rejudgeView is a re-judgement's progress as the API shows it.
+func rejudgeView(run *store.RejudgeRun) fiber.Map {
+	return fiber.Map{"id": run.ID, "reason": run.Reason, "actor": run.Actor, "from": run.From, "to": run.To,
+		"done": run.Done, "changed": run.Changed, "finished": run.FinishedAt != nil, "created_at": run.CreatedAt,
+		"finished_at": run.FinishedAt}
+}
+
+// getRejudge shows how far a re-judgement after a calendar change has got.
+func (s *Server) getRejudge(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id < 1 {
+		return domain.Invalid("id", "must be a re-judgement id")
+	}
+	run, err := s.desk.RejudgeRun(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rejudgeView(run))
 }
 
 // getCalendar answers the calendar a year counts with: stored (announced or custom), or

@@ -118,8 +118,13 @@ func (s *Server) App() *fiber.App { return s.app }
 // Listen serves on addr until Shutdown.
 func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
 
-// Shutdown stops accepting requests and waits up to timeout for those under way.
-func (s *Server) Shutdown(timeout time.Duration) error { return s.app.ShutdownWithTimeout(timeout) }
+// Shutdown stops accepting requests and waits up to timeout for those under way, then stops
+// the desk's background work (the scheduler finishes what it leaves).
+func (s *Server) Shutdown(timeout time.Duration) error {
+	err := s.app.ShutdownWithTimeout(timeout)
+	s.desk.Close()
+	return err
+}
 
 // logRequests logs one line per request, without query strings or anything personal.
 func (s *Server) logRequests(c *fiber.Ctx) error {

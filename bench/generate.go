@@ -480,7 +480,7 @@ var dossierColumns = []string{"id", "code", "lookup_id", "agency_code", "agency_
 	"applicant_name_norm", "applicant_name_pairs", "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address", "note",
 	"digitized", "result_digitized", "status", "received_at", "clock_start", "due_at", "appointment_at", "clock_stopped",
 	"resolved_at", "outcome", "timeliness", "returned_at", "returned_channel", "withdrawn_at", "apologized_at",
-	"apology_late", "version", "created_at", "updated_at"}
+	"apology_late", "version", "created_at", "updated_at", "late_at", "transfer_due_at"}
 
 var eventColumns = []string{"dossier_id", "seq", "at", "action", "from_status", "to_status", "actor", "note", "details", "recorded_at"}
 
@@ -493,7 +493,8 @@ func dossierValues(d *domain.Dossier) []any {
 		d.Applicant.Address, d.Note, d.Digitized, d.ResultDigitized, string(d.Status), d.ReceivedAt.UTC(), d.ClockStart.UTC(),
 		d.DueAt.UTC(), d.AppointmentAt.UTC(), d.ClockStopped, utcOrNil(d.ResolvedAt), strOrNil(string(d.Outcome)),
 		strOrNil(string(d.Timeliness)), utcOrNil(d.ReturnedAt), strOrNil(string(d.ReturnedChannel)), utcOrNil(d.WithdrawnAt),
-		utcOrNil(d.ApologizedAt), d.ApologyLate, int32(d.Version), d.CreatedAt.UTC(), d.UpdatedAt.UTC()}
+		utcOrNil(d.ApologizedAt), d.ApologyLate, int32(d.Version), d.CreatedAt.UTC(), d.UpdatedAt.UTC(), utcOrNil(d.LateAt),
+		d.TransferDueAt.UTC()}
 }
 
 func eventValues(dossierID int64, e *domain.Event, recordedAt time.Time) []any {

@@ -45,7 +45,7 @@ type Options struct {
 }
 
 // Parts are the parts of a run that Options.Only may choose.
-var Parts = []string{"lookup", "intake", "list", "appendix", "ready", "import"}
+var Parts = []string{"lookup", "intake", "list", "appendix", "ready", "import", "rejudge"}
 
 // Row is one line of the result table.
 type Row struct {
@@ -144,7 +144,7 @@ func (r *runner) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if r.wants("lookup") || r.wants("intake") || r.wants("list") || r.wants("appendix") {
+	if r.wants("lookup") || r.wants("intake") || r.wants("list") || r.wants("appendix") || r.wants("rejudge") {
 		if err := r.historyParts(ctx, p); err != nil {
 			return err
 		}
@@ -208,6 +208,11 @@ func (r *runner) historyParts(ctx context.Context, p *Province) error {
 	}
 	if r.wants("appendix") {
 		if err := r.appendixPhase(ctx, srv, mainURL, p, 2025, gen.PerYear[2025], count(gen.Dossiers)); err != nil {
+			return err
+		}
+	}
+	if r.wants("rejudge") { // last: it changes the calendar
+		if err := r.rejudgePhase(ctx, srv, p, count(gen.Dossiers)); err != nil {
 			return err
 		}
 	}

@@ -7,7 +7,13 @@ package desk
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"motcua/domain"
@@ -19,6 +25,14 @@ type Config struct {
 	WorkHours       domain.WorkHours       // nil = domain.DefaultWorkHours
 	SupplementClock domain.SupplementClock // "" = restart
 	Now             func() time.Time       // nil = time.Now; tests move the clock
+	Logger          *slog.Logger           // nil = slog.Default()
+
+	// A re-judgement after a calendar change: dossiers per transaction (0 = 500), how long a
+	// worker holds a batch (0 = 2 minutes), how long a PUT waits for it (0 = 3 s; negative:
+	// it answers at once).
+	RejudgeBatch int
+	RejudgeLease time.Duration
+	RejudgeWait  time.Duration
 }
 
 // Desk carries out the use cases over one store; it is safe for concurrent use.
@@ -27,6 +41,15 @@ type Desk struct {
 	cfg   Config
 	now   func() time.Time
 	rules rulesCache
+	log   *slog.Logger
+
+	id      string          // names this desk's re-judgement workers
+	workers atomic.Int64    // numbers them
+	bg      context.Context // background work (a PUT's re-judgement) runs under it
+	stop    context.CancelFunc
+	bgMu    sync.Mutex
+	bgWork  sync.WaitGroup
+	closed  bool
 }
 
 // New returns the desk over st.
@@ -37,11 +60,32 @@ func New(st *store.Store, cfg Config) *Desk {
 	if cfg.SupplementClock == "" {
 		cfg.SupplementClock = domain.SupplementRestart
 	}
-	d := &Desk{store: st, cfg: cfg, now: cfg.Now}
+	if cfg.RejudgeBatch <= 0 {
+		cfg.RejudgeBatch = rejudgeBatch
+	}
+	if cfg.RejudgeLease <= 0 {
+		cfg.RejudgeLease = rejudgeLease
+	}
+	if cfg.RejudgeWait == 0 {
+		cfg.RejudgeWait = rejudgeWait
+	}
+	d := &Desk{store: st, cfg: cfg, now: cfg.Now, log: cfg.Logger, id: deskID()}
 	if d.now == nil {
 		d.now = time.Now
 	}
+	if d.log == nil {
+		d.log = slog.Default()
+	}
+	d.bg, d.stop = context.WithCancel(context.Background())
 	return d
+}
+
+// deskID names a desk among replicas: host, process id and a random suffix.
+func deskID() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	rand.Read(b)
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
 // Now returns the desk's clock reading.
@@ -76,11 +120,17 @@ func (d *Desk) Rules(ctx context.Context) (domain.Rules, error) {
 		if err != nil {
 			return domain.Rules{}, err
 		}
-		c.rules = domain.Rules{Calendar: domain.NewStatutoryCalendar(d.cfg.WorkHours, years), Supplement: d.cfg.SupplementClock}
+		c.rules = domain.Rules{Calendar: d.calendarOf(years), Supplement: d.cfg.SupplementClock}
 		c.stamp = stamp
 	}
 	c.checkedAt = time.Now()
 	return c.rules, nil
+}
+
+// calendarOf is the working calendar the stored years make, the statutory days counting
+// for the years not stored.
+func (d *Desk) calendarOf(years []domain.CalendarYear) *domain.Calendar {
+	return domain.NewStatutoryCalendar(d.cfg.WorkHours, years)
 }
 
 // forgetRules makes the next Rules call read the calendar again.

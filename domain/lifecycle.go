@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -236,8 +238,9 @@ func (r Rules) check(d *Dossier, history []Event, req ActionRequest) error {
 // the periods it was pending in). When its due time, clock, lateness, timeliness or the
 // apology's lateness change, d is updated and the event that records what changed is returned;
 // otherwise nil. An open dossier's appointment follows its due time (unless an apology moved
-// it); a resolved dossier's stays as it was printed.
-func (r Rules) Recompute(d *Dossier, history []Event, now time.Time, actor string) *Event {
+// it); a resolved dossier's stays as it was printed. The event's note says why (reason, e.g.
+// "Lịch năm 2024 thay đổi") and what changed, in words.
+func (r Rules) Recompute(d *Dossier, history []Event, now time.Time, actor, reason string) *Event {
 	if len(history) == 0 {
 		return nil
 	}
@@ -262,9 +265,47 @@ func (r Rules) Recompute(d *Dossier, history []Event, now time.Time, actor strin
 	if next.Status.Open() && next.ApologizedAt == nil {
 		next.AppointmentAt = next.DueAt
 	}
+	note := recomputeNote(d, &next, now, reason)
 	*d = next
 	return &Event{Seq: len(history) + 1, At: now, Action: ActionRecompute, FromStatus: d.Status, ToStatus: d.Status, Actor: actor,
-		Note: "Lịch làm việc thay đổi: tính lại thời hạn", Details: details}
+		Note: note, Details: details}
+}
+
+// timelinessWords names a timeliness as the appendix does.
+var timelinessWords = map[Timeliness]string{TimelinessEarly: "trước hạn", TimelinessOnTime: "đúng hạn", TimelinessLate: "trễ hạn"}
+
+// recomputeNote says why d is judged again (reason; "Lịch làm việc thay đổi" when empty) and
+// what changed from was to is: "Lịch năm 2024 thay đổi: hạn mới 09:00 thứ Năm, 22/02/2024
+// (trước: 09:00 thứ Năm, 15/02/2024); trước trễ hạn, nay trước hạn".
+func recomputeNote(was, is *Dossier, now time.Time, reason string) string {
+	if reason == "" {
+		reason = "Lịch làm việc thay đổi"
+	}
+	var parts []string
+	if !is.DueAt.Equal(was.DueAt) {
+		parts = append(parts, fmt.Sprintf("hạn mới %s (trước: %s)", dlMoment(is.DueAt), dlMoment(was.DueAt)))
+	}
+	if is.Timeliness != was.Timeliness && was.Timeliness != "" && is.Timeliness != "" {
+		parts = append(parts, fmt.Sprintf("trước %s, nay %s", timelinessWords[was.Timeliness], timelinessWords[is.Timeliness]))
+	}
+	if w, i := was.LateSince(now), is.LateSince(now); !sameTime(w, i) && is.Status.Open() {
+		if i == nil {
+			parts = append(parts, "nay không quá hạn")
+		} else {
+			parts = append(parts, "quá hạn từ "+dlMoment(*i))
+		}
+	}
+	if is.ApologyLate != was.ApologyLate {
+		if is.ApologyLate {
+			parts = append(parts, "văn bản xin lỗi nay là muộn")
+		} else {
+			parts = append(parts, "văn bản xin lỗi nay là kịp thời")
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "tính lại thời hạn")
+	}
+	return reason + ": " + strings.Join(parts, "; ")
 }
 
 // sameTime reports whether a and b are both nil or the same moment.

@@ -85,6 +85,9 @@ var routeRules = map[string]routeRule{
 		return request{Method: "PUT", Path: "/api/v1/calendar/2031", Body: map[string]any{"holidays": []string{"2031-01-01"}, "extra_workdays": []string{}}}
 	}},
 	"GET /api/v1/calendar/:year": {access: bearer, roles: anyRole, ok: 200, build: get("/api/v1/calendar/2024")},
+	"GET /api/v1/calendar/rejudgements/:id": {access: bearer, roles: adminOnly, scope: deploymentWide, ok: 200, build: func(x *authz, _ string) request {
+		return request{Method: "GET", Path: "/api/v1/calendar/rejudgements/" + x.freshRejudgement()}
+	}},
 	"POST /api/v1/procedures": {access: bearer, roles: adminOnly, scope: deploymentWide, ok: 201, build: func(x *authz, _ string) request {
 		return request{Method: "POST", Path: "/api/v1/procedures", Body: procedureBody(x.uniqueCode(), false)}
 	}},
@@ -247,6 +250,22 @@ func (x *authz) uniqueDate() string {
 // freshDossier takes in a new dossier at agency (as the global admin) and returns its code.
 func (x *authz) freshDossier(agency string) string {
 	return x.mustIntake(agency, "Nguyễn Văn Tạm")["code"].(string)
+}
+
+// freshRejudgement changes the calendar of a year of its own (as the global admin) and
+// returns the id of the re-judgement that records.
+func (x *authz) freshRejudgement() string {
+	// Three days in a row of a year, never the same ones twice: some working day changes.
+	n := int(x.seq.Add(1))
+	y := 2040 + n%60
+	first := domain.Date{Year: y, Month: 1, Day: 10}.AddDays((n / 60) % 300)
+	var days []string
+	for d := range 3 {
+		days = append(days, first.AddDays(d).String())
+	}
+	res := x.must(200, request{Method: "PUT", Path: fmt.Sprintf("/api/v1/calendar/%d", y), Token: x.token("admin"),
+		Body: map[string]any{"holidays": days, "extra_workdays": []string{}}})
+	return fmt.Sprint(res.json()["rejudge"].(map[string]any)["id"])
 }
 
 // freshFeedback records an open feedback at agency and returns its id.

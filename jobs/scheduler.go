@@ -30,6 +30,9 @@ type Job struct {
 	Name string
 	Spec string // a standard five-field cron spec, in Asia/Ho_Chi_Minh
 	Run  func(ctx context.Context) error
+	// Shared: every replica runs it each time, unclaimed and unrecorded in job_runs; the
+	// job shares its work out itself (leases).
+	Shared bool
 }
 
 // Scheduler runs registered jobs on their schedules; New registers the service's own.
@@ -50,8 +53,8 @@ type Scheduler struct {
 	caughtUp chan struct{}  // closed when the catch-up at start is over
 }
 
-// New returns a scheduler over st with the service's jobs registered (period-snapshots and
-// dashboard-refresh). clock gives the time the jobs work from (nil: time.Now); cron's own
+// New returns a scheduler over st with the service's jobs registered (period-snapshots,
+// dashboard-refresh and calendar-rejudge). clock gives the time the jobs work from (nil: time.Now); cron's own
 // timing uses the real clock.
 func New(dk *desk.Desk, st *store.Store, logger *slog.Logger, clock func() time.Time) *Scheduler {
 	if logger == nil {
@@ -68,6 +71,7 @@ func New(dk *desk.Desk, st *store.Store, logger *slog.Logger, clock func() time.
 	for _, j := range []Job{
 		{Name: JobPeriodSnapshots, Spec: "5 0 * * *", Run: s.periodSnapshots},
 		{Name: JobDashboardRefresh, Spec: "30 1 * * *", Run: s.dashboardRefresh},
+		{Name: JobRejudge, Spec: "* * * * *", Run: s.rejudge, Shared: true},
 	} {
 		if err := s.Register(j); err != nil {
 			panic("jobs.New: " + err.Error())
@@ -187,6 +191,9 @@ func (s *Scheduler) RunNow(ctx context.Context, name string) (ran bool, err erro
 	if !ok {
 		return false, domain.Errorf(domain.ENOTFOUND, "no job %s", name)
 	}
+	if j.Shared {
+		return true, s.runShared(ctx, j)
+	}
 	key := domain.DateOf(s.now()).String()
 	log := s.log.With("job", name, "run_key", key, "replica", s.replica)
 	claimed, err := s.store.ClaimJobRun(ctx, name, key, s.replica, s.now())
@@ -216,6 +223,16 @@ func (s *Scheduler) RunNow(ctx context.Context, name string) (ran bool, err erro
 	}
 	log.Info("job run finished", "duration", time.Since(started))
 	return true, nil
+}
+
+// runShared runs a Shared job: unclaimed, logged only when it fails.
+func (s *Scheduler) runShared(ctx context.Context, j Job) error {
+	started := time.Now()
+	err := s.call(ctx, j)
+	if err != nil {
+		s.log.Error("job run failed", "job", j.Name, "replica", s.replica, "duration", time.Since(started), "err", err)
+	}
+	return err
 }
 
 // call runs the job, turning a panic into an error.

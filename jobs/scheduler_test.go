@@ -176,7 +176,7 @@ func TestTwoReplicasSnapshotEachPeriodOnce(t *testing.T) {
 				if err != nil {
 					t.Error(err)
 				}
-				if ok {
+				if ok && name != jobs.JobRejudge { // shared: it runs on every replica each time
 					ran.Add(1)
 				}
 			}

@@ -9,7 +9,7 @@
 #   scripts/bench.sh                     1M dossiers of history, 1M-row CSV import
 #   scripts/bench.sh -big 10000000       also list/search and the appendix at 10M (long)
 #   scripts/bench.sh -dossiers 200000 -import-rows 100000 -phase 5s    a quick smoke run
-#   scripts/bench.sh -only lookup,intake  only these parts (lookup, intake, list, appendix, ready, import)
+#   scripts/bench.sh -only lookup,intake  only these parts (lookup, intake, list, appendix, ready, import, rejudge)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -23,6 +23,10 @@ type Snapshot struct {
 	CreatedBy  string            `json:"created_by"`
 	Appendix   *domain.Appendix  `json:"appendix,omitempty"`
 	Fields     []domain.FieldRow `json:"fields,omitempty"`
+	// StaleSince is when a re-judgement after a calendar change changed dossiers this
+	// snapshot counts: it is no longer served as current, and the scheduler makes a new
+	// revision.
+	StaleSince *time.Time `json:"stale_since,omitempty"`
 }
 
 type snapshotRow struct {
@@ -33,6 +37,12 @@ type snapshotRow struct {
 	Data       string
 	CreatedBy  string
 	CreatedAt  time.Time
+	PeriodFrom string // the period's first and last days, YYYY-MM-DD
+	PeriodTo   string
+	StaleSince *time.Time
+	// RefreshUntil is when the lease of the worker making the next revision of a stale
+	// snapshot runs out.
+	RefreshUntil *time.Time
 }
 
 func (snapshotRow) TableName() string { return "report_snapshots" }
@@ -49,7 +59,7 @@ func (r *snapshotRow) snapshot(full bool) (*Snapshot, error) {
 		return nil, err
 	}
 	s := &Snapshot{ID: r.ID, AgencyCode: r.AgencyCode, PeriodKey: r.PeriodKey, Revision: r.Revision,
-		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.In(domain.Location)}
+		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.In(domain.Location), StaleSince: inLoc(r.StaleSince)}
 	if d.Appendix != nil {
 		s.Period = d.Appendix.Period
 		d.Appendix.Source = domain.SourceSnapshot
@@ -78,7 +88,8 @@ func (s *Store) snapshotRow(snap *Snapshot) (snapshotRow, error) {
 		snap.CreatedAt = s.now()
 	}
 	return snapshotRow{AgencyCode: snap.AgencyCode, PeriodKey: snap.PeriodKey, Data: string(b),
-		CreatedBy: snap.CreatedBy, CreatedAt: utc(snap.CreatedAt)}, nil
+		CreatedBy: snap.CreatedBy, CreatedAt: utc(snap.CreatedAt),
+		PeriodFrom: snap.Appendix.Period.From.String(), PeriodTo: snap.Appendix.Period.To.String()}, nil
 }
 
 // CreateSnapshot stores snap as the next revision of its agency and period key and fills in
@@ -205,4 +216,39 @@ func (s *Store) ListSnapshots(ctx context.Context, f SnapshotFilter) ([]*Snapsho
 		out = append(out, snap)
 	}
 	return out, next, nil
+}
+
+// StaleSnapshots returns, with their figures, at most limit snapshots that are the latest
+// revision of their agency and period key and are stale, oldest first.
+func (s *Store) StaleSnapshots(ctx context.Context, limit int) ([]*Snapshot, error) {
+	var rows []snapshotRow
+	err := s.db.WithContext(ctx).Table("report_snapshots AS s").Select("s.*").
+		Where(`s.stale_since IS NOT NULL AND NOT EXISTS (SELECT 1 FROM report_snapshots n
+			WHERE n.agency_code = s.agency_code AND n.period_key = s.period_key AND n.revision > s.revision)`).
+		Order("s.id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*Snapshot, 0, len(rows))
+	for i := range rows {
+		snap, err := rows[i].snapshot(true)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, snap)
+	}
+	return out, nil
+}
+
+// ClaimSnapshotRefresh gives the caller the making of the next revision of the stale snapshot
+// id until now+lease, unless another caller holds it under a lease that has not run out;
+// claimed reports whether the caller holds it now.
+func (s *Store) ClaimSnapshotRefresh(ctx context.Context, id int64, now time.Time, lease time.Duration) (claimed bool, err error) {
+	res := s.db.WithContext(ctx).Model(&snapshotRow{}).
+		Where("id = ? AND stale_since IS NOT NULL AND (refresh_until IS NULL OR refresh_until < ?)", id, utc(now)).
+		Update("refresh_until", utc(now.Add(lease)))
+	if res.Error != nil {
+		return false, translate(res.Error)
+	}
+	return res.RowsAffected == 1, nil
 }
