@@ -12,10 +12,15 @@ import (
 )
 
 // mustStart does what `motcua serve` does on start before it answers: it loads the shipped
-// calendars (desk.LoadShippedCalendars) into e's database.
+// calendars (desk.LoadShippedCalendars) into e's database and judges the dossiers again (in
+// serve that goes on in the background, here it is done before mustStart returns).
 func (e *env) mustStart() desk.ShippedLoad {
 	e.t.Helper()
-	res, err := desk.New(e.store, desk.Config{Now: e.clock.Now}).LoadShippedCalendars(context.Background(), "calendar-load")
+	dk := desk.New(e.store, desk.Config{Now: e.clock.Now})
+	res, err := dk.LoadShippedCalendars(context.Background(), "calendar-load")
+	if err == nil && res.Rejudge != nil {
+		err = dk.ProcessRejudges(context.Background())
+	}
 	if err != nil {
 		e.t.Fatal(err)
 	}

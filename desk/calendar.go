@@ -189,6 +189,10 @@ func (d *Desk) processRejudge(ctx context.Context, id int64, worker string) erro
 	return nil
 }
 
+// StartRejudges goes on, in the background, with every re-judgement recorded and not
+// finished, as the scheduler's job does every minute; Close stops it.
+func (d *Desk) StartRejudges() { d.goRejudge() }
+
 // goRejudge starts ProcessRejudges in the background, unless the desk is closed; the channel
 // is closed when it returns.
 func (d *Desk) goRejudge() <-chan struct{} {

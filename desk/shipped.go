@@ -6,6 +6,7 @@ import (
 
 	"motcua/calendars"
 	"motcua/domain"
+	"motcua/store"
 )
 
 // CalendarYear returns the calendar the deadlines count year with: the stored year
@@ -32,20 +33,22 @@ func (d *Desk) CalendarYear(ctx context.Context, year int) (domain.CalendarYear,
 }
 
 // ShippedLoad is what LoadShippedCalendars did: the years it stored, the years it left
-// because an administrator set them, and how many dossiers were judged again.
+// because an administrator set them, and the re-judgement it recorded (nil when no working
+// day changed).
 type ShippedLoad struct {
 	Loaded  []int
 	KeptSet []int
-	Changed int
+	Rejudge *store.RejudgeRun
 }
 
 // LoadShippedCalendars stores every year shipped in package calendars that the database does
 // not hold as shipped: a year not stored (counted until then with its statutory days), or an
 // announced year whose days a later release corrected. A year an administrator set (custom)
-// is left as it is; `motcua calendar load` can still replace it. The years stored go through
-// PutCalendars, so the dossiers whose clock ran through a changed day are judged again, with
-// actor as who did it. Several replicas starting at once store the same days: the last write
-// changes nothing.
+// is left as it is; `motcua calendar load` can still replace it. The years are stored with
+// the re-judgement of the dossiers whose clock ran through a changed day, by actor
+// (RecordCalendars), which is not started: the caller starts it (StartRejudges) so that the
+// start does not wait for it, and the scheduler finishes it in any case. Several replicas
+// starting at once store the same days: the last write changes nothing.
 func (d *Desk) LoadShippedCalendars(ctx context.Context, actor string) (ShippedLoad, error) {
 	var out ShippedLoad
 	shipped, err := calendars.Years()
@@ -77,7 +80,7 @@ func (d *Desk) LoadShippedCalendars(ctx context.Context, actor string) (ShippedL
 	if len(load) == 0 {
 		return out, nil
 	}
-	out.Changed, err = d.PutCalendars(ctx, actor, load...)
+	out.Rejudge, err = d.RecordCalendars(ctx, actor, load...)
 	return out, err
 }
 

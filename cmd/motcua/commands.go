@@ -103,8 +103,9 @@ func loadCalendar(log *slog.Logger, args []string) error {
 }
 
 // loadShippedCalendars stores, on start, the shipped years the database does not hold yet
-// (desk.LoadShippedCalendars); a year an admin set is kept. A failure is logged and the
-// service starts all the same: a year not stored counts with its statutory days.
+// (desk.LoadShippedCalendars) and judges the dossiers again in the background; a year an
+// admin set is kept. A failure is logged and the service starts all the same: a year not
+// stored counts with its statutory days.
 func loadShippedCalendars(ctx context.Context, log *slog.Logger, dk *desk.Desk) {
 	res, err := dk.LoadShippedCalendars(ctx, "calendar-load")
 	if err != nil {
@@ -112,7 +113,11 @@ func loadShippedCalendars(ctx context.Context, log *slog.Logger, dk *desk.Desk) 
 		return
 	}
 	if len(res.Loaded) > 0 {
-		log.Info("shipped calendars loaded; dossiers judged again", "years", res.Loaded, "changed", res.Changed)
+		log.Info("shipped calendars loaded", "years", res.Loaded)
+	}
+	if res.Rejudge != nil {
+		log.Info("dossiers judged again in the background with the calendars loaded", "rejudge", res.Rejudge.ID)
+		dk.StartRejudges()
 	}
 	if len(res.KeptSet) > 0 {
 		log.Info("shipped calendars not loaded over the years an admin set (motcua calendar load YEAR replaces them)", "years", res.KeptSet)
