@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -37,13 +38,31 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// logBuffer holds what a running binary logs; the test reads it while the process writes.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // start runs the binary with env and waits until /readyz answers 200.
-func start(t *testing.T, bin string, env []string) (*exec.Cmd, *bytes.Buffer) {
+func start(t *testing.T, bin string, env []string) (*exec.Cmd, *logBuffer) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), env...)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &logBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +79,7 @@ func start(t *testing.T, bin string, env []string) (*exec.Cmd, *bytes.Buffer) {
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return cmd, &logs
+				return cmd, logs
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
