@@ -1,9 +1,7 @@
 package bench
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -31,7 +29,7 @@ func (r *runner) rejudgePhase(ctx context.Context, srv *server, p *Province, siz
 	}
 	first, last := announced.Holidays[0], announced.Holidays[len(announced.Holidays)-1]
 
-	bodies := intakeBodies(p)
+	bodies := intakeBodies(p, false, "Trần", "095")
 	intake := func(d time.Duration) Result {
 		return intakeLoad(srv, bodies, d).Run(ctx)
 	}
@@ -120,35 +118,4 @@ func (r *runner) rejudgePhase(ctx context.Context, srv *server, p *Province, siz
 		Baseline: fmt.Sprintf("the same load just before: %.0f dossiers/s, p99 %s", without.Rate(), ms(without.Quantile(0.99))),
 		Ratio:    fmt.Sprintf("%.2f×", ratio), Goal: "≥ 0.5×", Met: met})
 	return nil
-}
-
-// intakeBodies are intake requests across the province's communes.
-func intakeBodies(p *Province) [][]byte {
-	today := domain.DateOf(time.Now())
-	var procs []*domain.Procedure
-	for _, pr := range p.Procedures {
-		if pr.Level == domain.LevelCommune && pr.InForce(today) {
-			procs = append(procs, pr)
-		}
-	}
-	bodies := make([][]byte, 4096)
-	for i := range bodies {
-		pr := procs[i%len(procs)]
-		bodies[i], _ = json.Marshal(map[string]any{"agency_code": p.Communes[(i*37)%len(p.Communes)].Code, "procedure_code": pr.Code,
-			"channel": "direct", "applicant": map[string]string{"name": givenNames[i%len(givenNames)] + " " + middleNames[i%len(middleNames)] + " Trần",
-				"id_number": fmt.Sprintf("095%09d", i), "phone": fmt.Sprintf("09%08d", i*7919%100_000_000), "address": "Ấp An Lạc, tỉnh Sông Hậu"}})
-	}
-	return bodies
-}
-
-// intakeLoad posts the bodies at 16 connections for d.
-func intakeLoad(srv *server, bodies [][]byte, d time.Duration) Load {
-	return Load{Workers: 16, Duration: d, Want: http.StatusCreated, Request: func(w int, n int64) (*http.Request, error) {
-		req, err := http.NewRequest("POST", srv.base+"/api/v1/dossiers", bytes.NewReader(bodies[(int64(w)*1031+n)%int64(len(bodies))]))
-		if err == nil {
-			req.Header.Set("Authorization", "Bearer "+srv.token)
-			req.Header.Set("Content-Type", "application/json")
-		}
-		return req, err
-	}}
 }

@@ -607,32 +607,8 @@ func (r *runner) intakePhase(ctx context.Context, srv *server, p *Province, pgbe
 	if err != nil {
 		return err
 	}
-	today := domain.DateOf(time.Now())
-	var procs []*domain.Procedure
-	for _, pr := range p.Procedures {
-		if pr.Level == domain.LevelCommune && pr.InForce(today) {
-			procs = append(procs, pr)
-		}
-	}
-	bodies := make([][]byte, 4096)
-	for i := range bodies {
-		pr := procs[i%len(procs)]
-		ch := "direct"
-		if i%3 == 0 && pr.OnlineProvided != domain.OnlineNone {
-			ch = "online"
-		}
-		bodies[i], _ = json.Marshal(map[string]any{"agency_code": p.Communes[(i*37)%len(p.Communes)].Code, "procedure_code": pr.Code,
-			"channel": ch, "applicant": map[string]string{"name": givenNames[i%len(givenNames)] + " " + middleNames[i%len(middleNames)] + " Nguyễn",
-				"id_number": fmt.Sprintf("094%09d", i), "phone": fmt.Sprintf("09%08d", i*7919%100_000_000), "address": "Ấp An Lạc, tỉnh Sông Hậu"}})
-	}
-	load := Load{Workers: 16, Duration: r.o.Phase, Want: http.StatusCreated, Request: func(w int, n int64) (*http.Request, error) {
-		req, err := http.NewRequest("POST", srv.base+"/api/v1/dossiers", bytes.NewReader(bodies[(int64(w)*1031+n)%int64(len(bodies))]))
-		if err == nil {
-			req.Header.Set("Authorization", "Bearer "+srv.token)
-			req.Header.Set("Content-Type", "application/json")
-		}
-		return req, err
-	}}
+	procs := communeProcedures(p)
+	load := intakeLoad(srv, intakeBodies(p, true, "Nguyễn", "094"), r.o.Phase)
 	r.logf("load: intake, 16 connections, %s", load.Duration)
 	res := load.Run(ctx)
 	if res.Requests == 0 {
@@ -1039,4 +1015,48 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// intakeBodies are 4,096 intake requests across the province's communes, for the procedures
+// in force today; every third one online where the procedure is provided online, when online
+// is set. Applicants are named "… surname" and their id numbers start with idPrefix, so that
+// each part's dossiers can be told apart.
+func intakeBodies(p *Province, online bool, surname, idPrefix string) [][]byte {
+	procs := communeProcedures(p)
+	bodies := make([][]byte, 4096)
+	for i := range bodies {
+		pr := procs[i%len(procs)]
+		ch := "direct"
+		if online && i%3 == 0 && pr.OnlineProvided != domain.OnlineNone {
+			ch = "online"
+		}
+		bodies[i], _ = json.Marshal(map[string]any{"agency_code": p.Communes[(i*37)%len(p.Communes)].Code, "procedure_code": pr.Code,
+			"channel": ch, "applicant": map[string]string{"name": givenNames[i%len(givenNames)] + " " + middleNames[i%len(middleNames)] + " " + surname,
+				"id_number": fmt.Sprintf("%s%09d", idPrefix, i), "phone": fmt.Sprintf("09%08d", i*7919%100_000_000), "address": "Ấp An Lạc, tỉnh Sông Hậu"}})
+	}
+	return bodies
+}
+
+// communeProcedures are the province's commune-level procedures in force today.
+func communeProcedures(p *Province) []*domain.Procedure {
+	today := domain.DateOf(time.Now())
+	var procs []*domain.Procedure
+	for _, pr := range p.Procedures {
+		if pr.Level == domain.LevelCommune && pr.InForce(today) {
+			procs = append(procs, pr)
+		}
+	}
+	return procs
+}
+
+// intakeLoad posts bodies, in turn, at 16 connections for d as the service's admin.
+func intakeLoad(srv *server, bodies [][]byte, d time.Duration) Load {
+	return Load{Workers: 16, Duration: d, Want: http.StatusCreated, Request: func(w int, n int64) (*http.Request, error) {
+		req, err := http.NewRequest("POST", srv.base+"/api/v1/dossiers", bytes.NewReader(bodies[(int64(w)*1031+n)%int64(len(bodies))]))
+		if err == nil {
+			req.Header.Set("Authorization", "Bearer "+srv.token)
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req, err
+	}}
 }
