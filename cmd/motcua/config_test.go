@@ -29,13 +29,8 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := configFromEnv(func(k string) string { return tt.env[k] })
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Fatalf("error %v", err)
-			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-				t.Fatalf("error %v, want one naming %s", err, tt.wantErr)
-			case tt.wantErr == "" && (c.Addr == "" || c.WorkHours == nil || !c.Scheduler && tt.env["MOTCUA_SCHEDULER"] == ""):
+			c := checkConfig(t, tt.env, tt.wantErr)
+			if c != nil && (c.Addr == "" || c.WorkHours == nil || !c.Scheduler && tt.env["MOTCUA_SCHEDULER"] == "") {
 				t.Fatalf("config %+v", c)
 			}
 		})
@@ -74,15 +69,27 @@ func TestConfigDatabaseHosts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := configFromEnv(func(k string) string { return tt.env[k] })
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Fatalf("error %v", err)
-			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-				t.Fatalf("error %v, want one naming %s", err, tt.wantErr)
-			case tt.wantErr == "" && (c.DatabaseURL != tt.env["MOTCUA_DATABASE_URL"] || c.DatabaseReplicaURL != tt.env["MOTCUA_DATABASE_REPLICA_URL"]):
+			c := checkConfig(t, tt.env, tt.wantErr)
+			if c != nil && (c.DatabaseURL != tt.env["MOTCUA_DATABASE_URL"] || c.DatabaseReplicaURL != tt.env["MOTCUA_DATABASE_REPLICA_URL"]) {
 				t.Fatalf("config %+v", c)
 			}
 		})
 	}
+}
+
+// checkConfig reads the configuration from env and fails t unless it is refused naming
+// wantErr, or, with wantErr empty, accepted; it returns the accepted configuration (nil when
+// refused as wanted).
+func checkConfig(t *testing.T, env map[string]string, wantErr string) *Config {
+	t.Helper()
+	c, err := configFromEnv(func(k string) string { return env[k] })
+	switch {
+	case wantErr == "" && err != nil:
+		t.Fatalf("error %v", err)
+	case wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr)):
+		t.Fatalf("error %v, want one naming %s", err, wantErr)
+	case wantErr != "":
+		return nil
+	}
+	return c
 }

@@ -63,13 +63,7 @@ func TestDeploymentConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := configFromEnv(func(k string) string { return tt.env[k] })
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Fatalf("error %v", err)
-			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-				t.Fatalf("error %v, want one naming %s", err, tt.wantErr)
-			case tt.check != nil:
+			if c := checkConfig(t, tt.env, tt.wantErr); c != nil && tt.check != nil {
 				tt.check(t, c)
 			}
 		})
