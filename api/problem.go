@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"motcua/domain"
+	"motcua/store"
 )
 
 // problem is an RFC 9457 problem+json answer.
@@ -64,16 +65,21 @@ func fiberProblem(fe *fiber.Error) *domain.Error {
 // message are in the language the request prefers (requestLang): Vietnamese unless English.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
+	var de *domain.Error
 	lang := requestLang(c)
 	shown := err
-	if errors.As(err, &fe) {
+	switch {
+	case errors.As(err, &fe):
 		if e := fiberProblem(fe); e != nil {
 			shown = e
 		} else {
 			shown = fe // an internal error: Localize says nothing of it
 		}
+	case !errors.As(err, &de) && store.IsUnavailable(err):
+		// A lost connection no store call translated: 503 with Retry-After, never a 500.
+		shown = store.Unavailable(err)
 	}
-	de := domain.Localize(shown, lang)
+	de = domain.Localize(shown, lang)
 	p := problem{Code: de.Code, Detail: de.Message, Errors: de.Fields}
 	if p.Errors == nil {
 		p.Errors = []domain.FieldError{}

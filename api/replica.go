@@ -3,11 +3,9 @@ package api
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 
 	"github.com/gofiber/fiber/v2"
 
-	"motcua/domain"
 	"motcua/store"
 )
 
@@ -17,19 +15,7 @@ import (
 // standby to have replayed its writes or go to the primary (store.ReadsFromReplica). The
 // session is the bearer token or the counter's login cookie, or the client's address for
 // citizens.
-//
-// It also turns a lost connection that no store call translated into EUNAVAILABLE (503 with
-// Retry-After), never a 500.
 func (s *Server) replicaReads(c *fiber.Ctx) error {
-	err := s.readFromReplica(c)
-	var de *domain.Error
-	if err != nil && !errors.As(err, &de) && store.IsUnavailable(err) {
-		return store.Unavailable(err)
-	}
-	return err
-}
-
-func (s *Server) readFromReplica(c *fiber.Ctx) error {
 	if !s.store.HasReplica() {
 		return c.Next()
 	}
